@@ -1,0 +1,1 @@
+//! TEAL assembler, disassembler and AVM evaluator.
