@@ -1,1 +1,3 @@
 //! TEAL assembler, disassembler and AVM evaluator.
+
+pub mod spec;
