@@ -1,3 +1,9 @@
 //! TEAL assembler, disassembler and AVM evaluator.
 
+pub mod asm;
+pub mod eval;
+pub mod sourcemap;
 pub mod spec;
+
+pub use asm::{AssembleError, Assembled, assemble};
+pub use sourcemap::SourceMap;
