@@ -2,7 +2,10 @@
 //! addresses, keys and signing, transactions and groups, identifiers, the ARC-4 ABI, ARC-28
 //! events and ARC-3 metadata hashing.
 
+pub mod abi;
 mod address;
+pub mod arc28;
+pub mod arc3;
 mod error;
 mod hash;
 mod ids;
