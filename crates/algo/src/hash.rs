@@ -17,6 +17,11 @@ pub enum HashPrefix {
     ProgramData,
     /// An application id, hashed to the application's account address.
     AppId,
+    /// A multisig account's version, threshold and keys, hashed to its address.
+    MultisigAddress,
+    /// A program signed by a multisig account for a delegated logic signature (`lmsig`), with
+    /// the multisig address between prefix and program.
+    MultisigProgram,
 }
 
 impl HashPrefix {
@@ -29,6 +34,8 @@ impl HashPrefix {
             Self::Program => b"Program",
             Self::ProgramData => b"ProgData",
             Self::AppId => b"appID",
+            Self::MultisigAddress => b"MultisigAddr",
+            Self::MultisigProgram => b"MsigProgram",
         }
     }
 }
