@@ -66,6 +66,7 @@ impl AbiType {
             Self::Bool | Self::Byte => Some(1),
             Self::Address => Some(32),
             Self::String | Self::DynamicArray(_) => None,
+            Self::StaticArray(element, _) if element.is_dynamic() => None,
             Self::StaticArray(element, len) => Members::Repeat(element, *len).head_len(),
             Self::Tuple(members) => {
                 if self.is_dynamic() {
@@ -257,6 +258,7 @@ mod tests {
 
         assert!(nested.is_dynamic());
         assert_eq!(nested.static_size(), None);
+        assert_eq!(AbiType::StaticArray(Box::new(AbiType::String), 1).static_size(), None);
     }
 
     #[test]
