@@ -101,6 +101,14 @@ impl MemLedger {
         holdings.entry(asset).or_insert(AssetHolding { amount: 0, frozen });
     }
 
+    /// Sets `addr`'s holding of `asset` (opting it in).
+    pub fn set_holding(&mut self, addr: Address, asset: AssetId, amount: u64) {
+        self.opt_in_asset(addr, asset);
+        if let Some(holding) = self.accounts.entry(addr).or_default().holdings.get_mut(&asset) {
+            holding.amount = amount;
+        }
+    }
+
     /// Opts `addr` in to `app` with empty local state.
     pub fn opt_in_app(&mut self, addr: Address, app: AppId) {
         self.accounts.entry(addr).or_default().locals.entry(app).or_default();
