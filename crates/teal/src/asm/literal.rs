@@ -115,9 +115,18 @@ fn encoding(symbols: &str, padding: Option<char>) -> Encoding {
 const BASE64_SYMBOLS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const BASE32_SYMBOLS: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
+/// Whether padding appears only at the end (Go stops at the first padding; data-encoding
+/// would go on decoding concatenated padded blocks).
+fn padding_only_at_end(text: &str) -> bool {
+    !text.trim_end_matches('=').contains('=')
+}
+
 /// Standard padded base64, lenient about trailing bits like Go's `base64.StdEncoding`.
 pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     static ENCODING: OnceLock<Encoding> = OnceLock::new();
+    if !padding_only_at_end(text) {
+        return None;
+    }
     ENCODING.get_or_init(|| encoding(BASE64_SYMBOLS, Some('='))).decode(text.as_bytes()).ok()
 }
 
@@ -128,6 +137,9 @@ pub(crate) fn decode_base32(text: &str) -> Option<Vec<u8>> {
     static PADDED: OnceLock<Encoding> = OnceLock::new();
     let unpadded = UNPADDED.get_or_init(|| encoding(BASE32_SYMBOLS, None));
     let padded = PADDED.get_or_init(|| encoding(BASE32_SYMBOLS, Some('=')));
+    if !padding_only_at_end(text) {
+        return None;
+    }
     unpadded.decode(text.as_bytes()).or_else(|_| padded.decode(text.as_bytes())).ok()
 }
 

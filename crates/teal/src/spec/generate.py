@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generates ops_table.rs and fields_table.rs from go-algorand's langspec_v1..v12.json.
 
-Usage: generate.py <dir holding langspec_vN.json>. The JSON files are read for facts only and are
-not part of this repository (get them from go-algorand's data/transactions/logic).
+Usage: generate.py <dir holding langspec_vN.json>, then `cargo fmt`. The JSON files are read
+for facts only and are not part of this repository (get them from go-algorand's
+data/transactions/logic).
 """
 
 import json
