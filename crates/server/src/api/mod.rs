@@ -1,0 +1,100 @@
+//! The HTTP API: one router per group of routes, the envelopes, and the error mapping.
+
+mod auth;
+mod envelope;
+mod error;
+mod extract;
+mod health;
+mod tips;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method, Uri};
+use axum::response::Response;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::auth::Auth;
+use crate::domain::Clock;
+use crate::rate_limit::IpRateLimiter;
+use crate::store::Store;
+
+pub use envelope::{Envelope, NoMeta, PageMeta};
+pub use error::{ApiError, ApiResult, ErrorKind};
+pub use extract::{Authenticated, JsonBody, QueryParams};
+
+/// What every handler can reach. Cheap to clone: each field is a handle.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// Sign-in and token checks.
+    pub auth: Arc<Auth>,
+    /// The server's clock.
+    pub clock: Clock,
+}
+
+/// The limiters applied to groups of routes.
+#[derive(Debug, Clone)]
+pub struct RateLimiters {
+    /// Sign-in.
+    pub auth: Arc<IpRateLimiter>,
+    /// Creator registration.
+    pub registration: Arc<IpRateLimiter>,
+}
+
+/// The whole API: every group's routes, a JSON 404 for anything else, a tracing span per
+/// request named by its matched route, and CORS for `cors_origins`.
+pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String]) -> Router {
+    Router::new()
+        .merge(auth::router(limiters.auth.clone()))
+        .merge(tips::router())
+        .merge(health::router())
+        .fallback(route_not_found)
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(record_status)
+                .on_failure(()),
+        )
+        .layer(cors(cors_origins))
+        .with_state(state)
+}
+
+async fn route_not_found(method: Method, uri: Uri) -> ApiError {
+    ApiError::RouteNotFound { method: method.to_string(), path: uri.path().to_owned() }
+}
+
+fn request_span(request: &Request) -> Span {
+    let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+    tracing::info_span!(
+        target: "api",
+        "request",
+        method = %request.method(),
+        route,
+        status = tracing::field::Empty,
+    )
+}
+
+fn record_status(response: &Response, latency: Duration, span: &Span) {
+    span.record("status", response.status().as_u16());
+    tracing::debug!(target: "api", ?latency, "response sent");
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allow_origin = if origins.iter().any(|origin| origin == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(origins.iter().filter_map(|origin| HeaderValue::from_str(origin).ok()))
+    };
+    CorsLayer::new()
+        .allow_origin(allow_origin)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([AUTHORIZATION, CONTENT_TYPE])
+        .max_age(Duration::from_secs(600))
+}

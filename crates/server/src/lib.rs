@@ -1,0 +1,19 @@
+//! TipForge's server: typed configuration, the SQL store, wallet sign-in and the HTTP API.
+//!
+//! [`build`] turns a [`Config`] into an [`App`] bound to its address; [`App::run`] serves until
+//! a shutdown signal.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod domain;
+pub mod rate_limit;
+pub mod store;
+
+mod startup;
+mod supervisor;
+mod sweeper;
+
+pub use config::Config;
+pub use startup::{App, StartupError, build};
+pub use supervisor::RunError;

@@ -1,0 +1,190 @@
+//! Building the server from its configuration and running it until shutdown.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::api::{self, AppState, RateLimiters};
+use crate::auth::Auth;
+use crate::config::{Config, ConfigError};
+use crate::domain::Clock;
+use crate::rate_limit::{IpRateLimiter, TrustedProxies};
+use crate::store::{Store, StoreError};
+use crate::supervisor::{RunError, Supervisor};
+use crate::sweeper::Sweeper;
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The data directory could not be created.
+    #[error("cannot create the data directory {path}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The database could not be opened or migrated.
+    #[error("cannot open the database")]
+    Store(#[from] StoreError),
+    /// The listen address could not be bound.
+    #[error("cannot listen on {address}")]
+    Bind {
+        /// The address.
+        address: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// A built server, bound to its address and ready to run.
+#[derive(Debug)]
+pub struct App {
+    address: SocketAddr,
+    listener: TcpListener,
+    router: Router,
+    store: Store,
+    clock: Clock,
+    limiters: RateLimiters,
+    shutdown: CancellationToken,
+    grace: Duration,
+}
+
+/// Validates `config`, opens and migrates the database, and binds the listen address (port 0
+/// picks a free one; [`App::address`] tells which).
+pub async fn build(config: Config) -> Result<App, StartupError> {
+    config.validate()?;
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|source| StartupError::DataDir { path: config.data_dir.clone(), source })?;
+    let store = Store::open(config.database_url().expose()).await?;
+    let clock = Clock::default();
+    let auth = Arc::new(Auth::new(store.clone(), &config.auth, clock.clone()));
+    let proxies = TrustedProxies::new(config.http.trusted_proxies.clone());
+    let limiters = RateLimiters {
+        auth: IpRateLimiter::new(config.rate_limits.auth, proxies.clone()),
+        registration: IpRateLimiter::new(config.rate_limits.registration, proxies),
+    };
+    let state = AppState { store: store.clone(), auth, clock: clock.clone() };
+    let router = api::router(state, &limiters, &config.http.cors_origins);
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| StartupError::Bind { address: config.bind, source })?;
+    let address = listener
+        .local_addr()
+        .map_err(|source| StartupError::Bind { address: config.bind, source })?;
+    tracing::info!(target: "server", %address, "listening");
+    Ok(App {
+        address,
+        listener,
+        router,
+        store,
+        clock,
+        limiters,
+        shutdown: CancellationToken::new(),
+        grace: Duration::from_secs(config.http.shutdown_grace_secs),
+    })
+}
+
+impl App {
+    /// The address the API listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// The database, for tools and tests that work beside the API.
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The server's clock; advancing it moves every expiry the server checks.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// A token that, when cancelled, shuts the server down gracefully.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+
+    /// Runs until SIGINT or SIGTERM, then shuts down gracefully.
+    pub async fn run(self) -> Result<(), RunError> {
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Runs until `signal` completes (or the shutdown token is cancelled), then stops taking
+    /// requests, lets those in flight finish within the grace period, and returns.
+    pub async fn run_until<F>(self, signal: F) -> Result<(), RunError>
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                () = signal => tracing::info!(target: "server", "shutdown requested"),
+                () = shutdown.cancelled() => {}
+            }
+            shutdown.cancel();
+        });
+        let sweeper = Sweeper {
+            store: self.store.clone(),
+            clock: self.clock.clone(),
+            limiters: vec![self.limiters.auth.clone(), self.limiters.registration.clone()],
+        };
+        let mut supervisor = Supervisor::new(self.shutdown.clone());
+        supervisor.spawn("http", serve(self.listener, self.router, self.shutdown.clone()));
+        supervisor.spawn("sweeper", sweeper.run(self.shutdown.clone()));
+        let result = supervisor.wait(self.grace).await;
+        self.store.close().await;
+        tracing::info!(target: "server", "stopped");
+        result
+    }
+}
+
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown.cancelled_owned()).await
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(err) = tokio::signal::ctrl_c().await {
+            tracing::error!(target: "server", error = &err as &dyn std::error::Error, "no Ctrl-C handler");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(err) => {
+                tracing::error!(target: "server", error = &err as &dyn std::error::Error, "no SIGTERM handler");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

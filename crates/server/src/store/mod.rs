@@ -1,0 +1,131 @@
+//! The SQL store: one schema for SQLite and PostgreSQL, reached through sqlx's `Any` driver,
+//! and the repository functions the services call.
+//!
+//! Every query is checked at run time (`sqlx::query` with binds), so building needs no database.
+
+mod challenges;
+mod constraint;
+mod contracts;
+mod error;
+mod row;
+mod templates;
+mod tips;
+mod users;
+
+use std::time::Duration;
+
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+
+use crate::domain::Timestamp;
+
+pub use error::{Result, StoreError};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
+
+/// Which database a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// One file under the data directory; one instance at a time.
+    Sqlite,
+    /// A server shared by any number of instances.
+    Postgres,
+}
+
+impl Backend {
+    /// Recognises the backend from a URL's scheme.
+    pub fn of_url(url: &str) -> Result<Self> {
+        let scheme = url.split_once(':').map_or("", |(scheme, _)| scheme);
+        match scheme {
+            "sqlite" => Ok(Self::Sqlite),
+            "postgres" | "postgresql" => Ok(Self::Postgres),
+            _ => Err(StoreError::UnsupportedUrl { scheme: scheme.to_owned() }),
+        }
+    }
+
+    /// Pool size: SQLite serialises writers anyway, so a few connections suffice.
+    fn max_connections(self) -> u32 {
+        match self {
+            Self::Sqlite => 4,
+            Self::Postgres => 10,
+        }
+    }
+}
+
+/// What [`Store::sweep_expired`] removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Swept {
+    /// Expired or used sign-in challenges.
+    pub challenges: u64,
+    /// Expired idempotency keys.
+    pub idempotency_keys: u64,
+}
+
+/// A pool of connections to the database, with the schema migrated.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…?mode=rwc` or `postgres://…`) and applies any pending
+    /// migrations.
+    pub async fn open(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)?;
+        if backend == Backend::Sqlite {
+            enable_write_ahead_log(url).await?;
+        }
+        let pool = AnyPoolOptions::new()
+            .max_connections(backend.max_connections())
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        MIGRATOR.run(&pool).await?;
+        tracing::info!(target: "store", ?backend, "database ready");
+        Ok(Self { pool, backend })
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Checks that the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.pool.execute("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Deletes sign-in challenges and idempotency keys that expired before `now`.
+    pub async fn sweep_expired(&self, now: Timestamp) -> Result<Swept> {
+        let challenges = sqlx::query("DELETE FROM auth_challenges WHERE expires_at <= $1")
+            .bind(now.0)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        let idempotency_keys = sqlx::query("DELETE FROM idempotency_keys WHERE expires_at <= $1")
+            .bind(now.0)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(Swept { challenges, idempotency_keys })
+    }
+
+    /// Closes every connection; later calls fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// WAL lets readers proceed while the listener writes. The mode is stored in the database file,
+/// and switching needs an exclusive lock, so it is set once on a lone connection before the
+/// pool opens.
+async fn enable_write_ahead_log(url: &str) -> Result<()> {
+    let mut connection = AnyConnection::connect(url).await?;
+    connection.execute("PRAGMA journal_mode = WAL").await?;
+    connection.close().await?;
+    Ok(())
+}

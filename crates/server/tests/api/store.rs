@@ -1,0 +1,295 @@
+//! The repository layer against both databases: every test runs on SQLite and PostgreSQL.
+
+use std::sync::Arc;
+
+use sqlx::{AnyConnection, Connection, Executor};
+use tipforge_algo::{Address, AppId, MicroAlgos, Round};
+use tipforge_server::domain::{
+    Challenge, Contract, Nonce, Role, RuleParameters, Supply, Template, TemplateId, TemplateKind,
+    Timestamp,
+};
+use tipforge_server::store::StoreError;
+
+use crate::helpers::{TestDb, TestWallet, registered_creator, tip};
+
+/// Runs each named test function once on SQLite and once on PostgreSQL.
+macro_rules! on_both_databases {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$test(crate::helpers::TestDb::sqlite().await).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$test(crate::helpers::TestDb::postgres().await).await;
+                }
+            }
+        )*
+    };
+}
+
+on_both_databases!(
+    migrations_apply_once_and_reopen_cleanly,
+    a_users_first_sign_in_creates_a_fan_and_later_ones_keep_the_role,
+    a_challenge_is_consumed_exactly_once,
+    concurrent_consumers_of_one_challenge_get_one_success,
+    expired_challenges_are_swept,
+    a_replayed_tip_batch_inserts_nothing_twice_and_the_watermark_advances_with_it,
+    a_failed_tip_batch_stores_no_tips_and_keeps_the_watermark,
+    a_creator_has_at_most_one_active_contract,
+    contracts_map_their_constraints_to_outcomes,
+    templates_can_be_created_read_updated_and_deleted,
+    a_template_with_rewards_cannot_be_deleted,
+);
+
+const GENESIS: &str = "testnet-v1.0";
+
+async fn migrations_apply_once_and_reopen_cleanly(db: TestDb) {
+    let store = db.open().await;
+    store.ping().await.unwrap();
+
+    let reopened = db.open().await;
+
+    reopened.ping().await.unwrap();
+}
+
+async fn a_users_first_sign_in_creates_a_fan_and_later_ones_keep_the_role(db: TestDb) {
+    let store = db.open().await;
+    let wallet = TestWallet::random().as_address();
+
+    let first = store.upsert_fan(&wallet, Timestamp(1_000)).await.unwrap();
+    store.set_role(&wallet, Role::Creator).await.unwrap();
+    let again = store.upsert_fan(&wallet, Timestamp(2_000)).await.unwrap();
+
+    assert_eq!(first.role, Role::Fan);
+    assert_eq!(again.role, Role::Creator);
+    assert_eq!(again.created_at, Timestamp(1_000));
+    assert_eq!(store.user(&wallet).await.unwrap(), Some(again));
+    assert!(store.user(&TestWallet::random().as_address()).await.unwrap().is_none());
+}
+
+fn challenge_for(wallet: Address, expires_at: i64) -> Challenge {
+    Challenge {
+        nonce: Nonce::random(),
+        wallet,
+        created_at: Timestamp(0),
+        expires_at: Timestamp(expires_at),
+        used_at: None,
+    }
+}
+
+async fn a_challenge_is_consumed_exactly_once(db: TestDb) {
+    let store = db.open().await;
+    let (wallet, other) = (TestWallet::random().as_address(), TestWallet::random().as_address());
+    let challenge = challenge_for(wallet, 10_000);
+    store.insert_challenge(&challenge).await.unwrap();
+
+    let by_other = store.consume_challenge(&challenge.nonce, &other, Timestamp(1)).await;
+    let first = store.consume_challenge(&challenge.nonce, &wallet, Timestamp(1)).await;
+    let second = store.consume_challenge(&challenge.nonce, &wallet, Timestamp(2)).await;
+
+    assert!(matches!(by_other, Err(StoreError::ChallengeUnavailable)));
+    assert!(first.is_ok());
+    assert!(matches!(second, Err(StoreError::ChallengeUnavailable)));
+    let stored = store.challenge(&challenge.nonce).await.unwrap().unwrap();
+    assert_eq!(stored.used_at, Some(Timestamp(1)));
+    let expired = challenge_for(wallet, 10_000);
+    store.insert_challenge(&expired).await.unwrap();
+    let late = store.consume_challenge(&expired.nonce, &wallet, Timestamp(10_000)).await;
+    assert!(matches!(late, Err(StoreError::ChallengeUnavailable)));
+}
+
+async fn concurrent_consumers_of_one_challenge_get_one_success(db: TestDb) {
+    let store = Arc::new(db.open().await);
+    let wallet = TestWallet::random().as_address();
+    let challenge = challenge_for(wallet, 10_000);
+    store.insert_challenge(&challenge).await.unwrap();
+
+    let attempts = (0..8).map(|_| {
+        let (store, nonce) = (store.clone(), challenge.nonce.clone());
+        tokio::spawn(async move { store.consume_challenge(&nonce, &wallet, Timestamp(1)).await })
+    });
+    let mut successes = 0;
+    for attempt in attempts.collect::<Vec<_>>() {
+        successes += usize::from(attempt.await.unwrap().is_ok());
+    }
+
+    assert_eq!(successes, 1);
+}
+
+async fn expired_challenges_are_swept(db: TestDb) {
+    let store = db.open().await;
+    let wallet = TestWallet::random().as_address();
+    let (old, fresh) = (challenge_for(wallet, 1_000), challenge_for(wallet, 5_000));
+    store.insert_challenge(&old).await.unwrap();
+    store.insert_challenge(&fresh).await.unwrap();
+
+    let swept = store.sweep_expired(Timestamp(2_000)).await.unwrap();
+
+    assert_eq!(swept.challenges, 1);
+    assert!(store.challenge(&old.nonce).await.unwrap().is_none());
+    assert!(store.challenge(&fresh.nonce).await.unwrap().is_some());
+}
+
+async fn a_replayed_tip_batch_inserts_nothing_twice_and_the_watermark_advances_with_it(db: TestDb) {
+    let store = db.open().await;
+    let creator = registered_creator(&store, 7).await;
+    let fan = TestWallet::random().as_address();
+    let batch =
+        [tip(10, 0, 7, creator, fan), tip(10, 1, 7, creator, fan), tip(11, 0, 7, creator, fan)];
+
+    let first = store.ingest_tips(GENESIS, Round(11), &batch, Timestamp(0)).await.unwrap();
+    let replay = store.ingest_tips(GENESIS, Round(11), &batch, Timestamp(0)).await.unwrap();
+    let overlapping = [batch[2].clone(), tip(12, 4, 7, creator, fan)];
+    let next = store.ingest_tips(GENESIS, Round(12), &overlapping, Timestamp(0)).await.unwrap();
+    let stale = store.ingest_tips(GENESIS, Round(5), &[], Timestamp(0)).await.unwrap();
+
+    assert_eq!((first, replay, next, stale), (3, 0, 1, 0));
+    assert_eq!(store.watermark(GENESIS).await.unwrap(), Some(Round(12)));
+    assert_eq!(store.watermark("another-network").await.unwrap(), None);
+    let query =
+        tipforge_server::domain::TipQuery { creator: None, fan: None, before: None, limit: 10 };
+    let stored = store.list_tips(&query).await.unwrap();
+    assert_eq!(stored.tips.len(), 4);
+    assert_eq!(stored.tips[0], tip(12, 4, 7, creator, fan));
+    assert_eq!(stored.next, None);
+}
+
+async fn a_failed_tip_batch_stores_no_tips_and_keeps_the_watermark(db: TestDb) {
+    let store = db.open().await;
+    let creator = registered_creator(&store, 7).await;
+    let fan = TestWallet::random().as_address();
+    store.ingest_tips(GENESIS, Round(9), &[], Timestamp(0)).await.unwrap();
+    let batch = [tip(10, 0, 7, creator, fan), tip(10, 1, 99, creator, fan)];
+
+    let result = store.ingest_tips(GENESIS, Round(10), &batch, Timestamp(0)).await;
+
+    assert!(matches!(result, Err(StoreError::UnknownApp { .. })), "{result:?}");
+    assert_eq!(store.watermark(GENESIS).await.unwrap(), Some(Round(9)));
+    let query =
+        tipforge_server::domain::TipQuery { creator: None, fan: None, before: None, limit: 10 };
+    assert!(store.list_tips(&query).await.unwrap().tips.is_empty());
+}
+
+fn contract(app_id: u64, creator: Address) -> Contract {
+    Contract {
+        app_id: AppId(app_id),
+        creator,
+        app_address: Address::for_app(AppId(app_id)),
+        version: 1,
+        deployed_at: Timestamp(0),
+        retired_at: None,
+    }
+}
+
+async fn a_creator_has_at_most_one_active_contract(db: TestDb) {
+    let store = Arc::new(db.open().await);
+    let creator = TestWallet::random().as_address();
+    store.upsert_fan(&creator, Timestamp(0)).await.unwrap();
+
+    let racers = (1..=4).map(|app_id| {
+        let store = store.clone();
+        tokio::spawn(async move { store.insert_contract(&contract(app_id, creator)).await })
+    });
+    let mut outcomes = Vec::new();
+    for racer in racers.collect::<Vec<_>>() {
+        outcomes.push(racer.await.unwrap());
+    }
+
+    assert_eq!(outcomes.iter().filter(|outcome| outcome.is_ok()).count(), 1);
+    for refused in outcomes.iter().filter_map(|outcome| outcome.as_ref().err()) {
+        assert!(matches!(refused, StoreError::ActiveContractExists { .. }), "{refused:?}");
+    }
+    let active = store.active_contract(&creator).await.unwrap().unwrap();
+    assert!(store.retire_contract(active.app_id, Timestamp(5)).await.unwrap());
+    store.insert_contract(&contract(50, creator)).await.unwrap();
+    assert_eq!(store.active_contract(&creator).await.unwrap().unwrap().app_id, AppId(50));
+    assert_eq!(store.active_contracts().await.unwrap().len(), 1);
+}
+
+async fn contracts_map_their_constraints_to_outcomes(db: TestDb) {
+    let store = db.open().await;
+    let (first, second) = (TestWallet::random().as_address(), TestWallet::random().as_address());
+    store.upsert_fan(&first, Timestamp(0)).await.unwrap();
+    store.upsert_fan(&second, Timestamp(0)).await.unwrap();
+    store.insert_contract(&contract(1, first)).await.unwrap();
+
+    let same_app = store.insert_contract(&contract(1, second)).await;
+    let stranger = store.insert_contract(&contract(2, TestWallet::random().as_address())).await;
+
+    assert!(matches!(same_app, Err(StoreError::AppAlreadyRegistered { app_id: AppId(1) })));
+    assert!(matches!(stranger, Err(StoreError::UnknownUser { .. })), "{stranger:?}");
+}
+
+fn template(creator: Address, name: &str) -> Template {
+    Template {
+        id: TemplateId::generate(),
+        creator,
+        kind: TemplateKind::Sticker,
+        name: name.to_owned(),
+        supply: Supply::Edition { size: 100 },
+        image_cid: "bafkimage".to_owned(),
+        image_mime: "image/png".to_owned(),
+        metadata_cid: "bafkmeta".to_owned(),
+        metadata_url: "ipfs://bafkmeta#arc3".to_owned(),
+        metadata_hash: "aGFzaA==".to_owned(),
+        rules: RuleParameters {
+            threshold: Some(MicroAlgos(1_000_000)),
+            golden_odds_bps: Some(1_000),
+            ..RuleParameters::default()
+        },
+        created_at: Timestamp(42),
+    }
+}
+
+async fn templates_can_be_created_read_updated_and_deleted(db: TestDb) {
+    let store = db.open().await;
+    let creator = registered_creator(&store, 3).await;
+    let sticker = template(creator, "gold star");
+    store.insert_template(&sticker).await.unwrap();
+
+    let duplicate = store.insert_template(&template(creator, "gold star")).await;
+    let orphan = store.insert_template(&template(TestWallet::random().as_address(), "x")).await;
+    let rules = RuleParameters { threshold: Some(MicroAlgos(5)), ..RuleParameters::default() };
+    store.update_template_rules(sticker.id, &creator, &rules).await.unwrap();
+
+    assert!(matches!(duplicate, Err(StoreError::TemplateNameTaken { .. })), "{duplicate:?}");
+    assert!(matches!(orphan, Err(StoreError::UnknownUser { .. })), "{orphan:?}");
+    let stored = store.template(sticker.id).await.unwrap().unwrap();
+    assert_eq!(stored, Template { rules, ..sticker.clone() });
+    assert_eq!(store.templates_of(&creator).await.unwrap(), vec![stored]);
+    let stranger = TestWallet::random().as_address();
+    let not_theirs = store.delete_template(sticker.id, &stranger).await;
+    assert!(matches!(not_theirs, Err(StoreError::TemplateNotFound { .. })));
+    store.delete_template(sticker.id, &creator).await.unwrap();
+    assert!(store.template(sticker.id).await.unwrap().is_none());
+}
+
+async fn a_template_with_rewards_cannot_be_deleted(db: TestDb) {
+    let store = db.open().await;
+    let creator = registered_creator(&store, 3).await;
+    let sticker = template(creator, "gold star");
+    store.insert_template(&sticker).await.unwrap();
+    let tipped = tip(1, 0, 3, creator, TestWallet::random().as_address());
+    store
+        .ingest_tips(GENESIS, Round(1), std::slice::from_ref(&tipped), Timestamp(0))
+        .await
+        .unwrap();
+    // Reward jobs have no repository functions yet (the minter's issue); write one directly.
+    let mut connection = AnyConnection::connect(db.url()).await.unwrap();
+    let job = format!(
+        "INSERT INTO reward_jobs (tip_txid, kind, template_id, next_attempt_at, created_at, \
+         updated_at) VALUES ('{}', 'sticker', '{}', 0, 0, 0)",
+        tipped.txid, sticker.id
+    );
+    connection.execute(job.as_str()).await.unwrap();
+    connection.close().await.unwrap();
+
+    let refused = store.delete_template(sticker.id, &creator).await;
+
+    assert!(matches!(refused, Err(StoreError::TemplateInUse { .. })), "{refused:?}");
+    assert!(store.template(sticker.id).await.unwrap().is_some());
+}
