@@ -72,8 +72,8 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
     let auth = Arc::new(Auth::new(store.clone(), &config.auth, clock.clone()));
     let proxies = TrustedProxies::new(config.http.trusted_proxies.clone());
     let limiters = RateLimiters {
-        auth: IpRateLimiter::new(config.rate_limits.auth, proxies.clone()),
-        registration: IpRateLimiter::new(config.rate_limits.registration, proxies),
+        auth: IpRateLimiter::new(config.rate_limits.auth(), proxies.clone()),
+        registration: IpRateLimiter::new(config.rate_limits.registration(), proxies),
     };
     let state = AppState { store: store.clone(), auth, clock: clock.clone() };
     let router = api::router(state, &limiters, &config.http.cors_origins);

@@ -108,7 +108,7 @@ impl Auth {
         })?;
         let user = self.store.upsert_fan(&wallet, now).await?;
         let token = self.keys.issue(&wallet, now)?;
-        tracing::info!(target: "auth", %wallet, role = %user.role, "signed in");
+        tracing::debug!(target: "auth", %wallet, role = %user.role, "signed in");
         Ok(SignedIn { token, user })
     }
 

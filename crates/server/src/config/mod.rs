@@ -115,19 +115,24 @@ pub struct HttpConfig {
     pub shutdown_grace_secs: u64,
 }
 
-/// Request limits per client IP.
+/// Request limits per client IP: at most `*_requests` per `*_per_secs` seconds, refilled evenly,
+/// with bursts up to `*_requests`. Flat keys, so that one can be overridden alone.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RateLimitConfig {
-    /// Sign-in: `/auth/challenge` and `/auth/verify`. Default 20 per 60 seconds.
-    pub auth: RateLimit,
-    /// Creator registration, which spends platform funds. Default 5 per hour.
-    pub registration: RateLimit,
+    /// Sign-in (`/auth/challenge`, `/auth/verify`) requests per window. Default 20.
+    /// Env `TIPFORGE_RATE_LIMITS__AUTH_REQUESTS`.
+    pub auth_requests: u32,
+    /// The sign-in window, in seconds. Default 60.
+    pub auth_per_secs: u64,
+    /// Creator registrations, which spend platform funds, per window. Default 5.
+    pub registration_requests: u32,
+    /// The registration window, in seconds. Default 3600.
+    pub registration_per_secs: u64,
 }
 
-/// At most `requests` per `per_secs` seconds, refilled evenly, bursts up to `requests`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One limit: `requests` per `per_secs` seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RateLimit {
     /// Requests allowed per window.
     pub requests: u32,
@@ -190,8 +195,10 @@ impl Default for HttpConfig {
 impl Default for RateLimitConfig {
     fn default() -> Self {
         Self {
-            auth: RateLimit { requests: 20, per_secs: 60 },
-            registration: RateLimit { requests: 5, per_secs: 60 * 60 },
+            auth_requests: 20,
+            auth_per_secs: 60,
+            registration_requests: 5,
+            registration_per_secs: 60 * 60,
         }
     }
 }
@@ -217,7 +224,6 @@ impl Config {
     /// A quiet preset for tests: a free port on loopback, a fixed JWT secret, generous rate
     /// limits. Point `data_dir` at a temporary directory before use.
     pub fn test() -> Self {
-        let generous = RateLimit { requests: 10_000, per_secs: 60 };
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: std::env::temp_dir().join("tipforge-test"),
@@ -226,7 +232,11 @@ impl Config {
                 ..AuthConfig::default()
             },
             http: HttpConfig { shutdown_grace_secs: 5, ..HttpConfig::default() },
-            rate_limits: RateLimitConfig { auth: generous, registration: generous },
+            rate_limits: RateLimitConfig {
+                auth_requests: 10_000,
+                registration_requests: 10_000,
+                ..RateLimitConfig::default()
+            },
             ..Self::default()
         }
     }
@@ -262,12 +272,18 @@ impl Config {
             return invalid("auth.challenge_ttl_secs", "must be positive");
         }
         for (setting, limit) in [
-            ("rate_limits.auth", self.rate_limits.auth),
-            ("rate_limits.registration", self.rate_limits.registration),
+            ("rate_limits.auth_*", self.rate_limits.auth()),
+            ("rate_limits.registration_*", self.rate_limits.registration()),
         ] {
             if limit.requests == 0 || limit.per_secs == 0 {
                 return invalid(setting, "requests and per_secs must be positive");
             }
+        }
+        let is_origin = |origin: &str| {
+            origin == "*" || origin.starts_with("http://") || origin.starts_with("https://")
+        };
+        if !self.http.cors_origins.iter().all(|origin| is_origin(origin)) {
+            return invalid("http.cors_origins", "each must be \"*\" or an http(s) origin");
         }
         Ok(())
     }
@@ -310,9 +326,24 @@ impl AuthConfig {
     }
 }
 
+impl RateLimitConfig {
+    /// The sign-in limit.
+    pub fn auth(&self) -> RateLimit {
+        RateLimit { requests: self.auth_requests, per_secs: self.auth_per_secs }
+    }
+
+    /// The registration limit.
+    pub fn registration(&self) -> RateLimit {
+        RateLimit { requests: self.registration_requests, per_secs: self.registration_per_secs }
+    }
+}
+
 impl RateLimit {
     /// The window as a duration.
     pub fn period(&self) -> Duration {
         Duration::from_secs(self.per_secs)
     }
 }
+
+#[cfg(test)]
+mod tests;

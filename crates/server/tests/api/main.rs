@@ -6,6 +6,7 @@
 mod auth;
 mod conventions;
 mod helpers;
+mod lifecycle;
 mod rate_limits;
 mod store;
 mod tips;

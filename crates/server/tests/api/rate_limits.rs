@@ -3,13 +3,12 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use tipforge_server::Config;
-use tipforge_server::config::RateLimit;
 
 use crate::helpers::{TestApp, TestDb, TestWallet, error_code};
 
 async fn app_with_auth_limit(requests: u32, trusted_proxies: &[&str]) -> TestApp {
     let mut config = Config::test();
-    config.rate_limits.auth = RateLimit { requests, per_secs: 60 };
+    config.rate_limits.auth_requests = requests;
     config.http.trusted_proxies = trusted_proxies.iter().map(|net| net.parse().unwrap()).collect();
     TestApp::spawn_with(config, TestDb::sqlite().await).await
 }
