@@ -131,12 +131,12 @@ impl Cid {
         if bytes.len() == 2 + DIGEST_LEN && bytes[0] == SHA2_256 as u8 {
             return Ok(Self::v0(read_multihash(bytes)?));
         }
-        let (version, used) = read_varint(bytes).ok_or(invalid("truncated version"))?;
+        let (version, used) = read_minimal_varint(bytes).ok_or(invalid("bad version varint"))?;
         if version != 1 {
             return Err(invalid("unknown CID version"));
         }
         let rest = &bytes[used..];
-        let (code, used) = read_varint(rest).ok_or(invalid("truncated codec"))?;
+        let (code, used) = read_minimal_varint(rest).ok_or(invalid("bad codec varint"))?;
         let codec = Codec::from_code(code)?;
         Ok(Self::v1(codec, read_multihash(&rest[used..])?))
     }
@@ -160,9 +160,9 @@ impl Cid {
 }
 
 fn read_multihash(bytes: &[u8]) -> Result<[u8; DIGEST_LEN]> {
-    let (code, used) = read_varint(bytes).ok_or(invalid("truncated multihash code"))?;
+    let (code, used) = read_minimal_varint(bytes).ok_or(invalid("bad multihash code varint"))?;
     let rest = &bytes[used..];
-    let (len, used) = read_varint(rest).ok_or(invalid("truncated multihash length"))?;
+    let (len, used) = read_minimal_varint(rest).ok_or(invalid("bad multihash length varint"))?;
     let digest = &rest[used..];
     if code != SHA2_256 {
         return Err(IpfsError::UnsupportedCid { reason: format!("hash function 0x{code:x}") });
@@ -171,6 +171,13 @@ fn read_multihash(bytes: &[u8]) -> Result<[u8; DIGEST_LEN]> {
         return Err(invalid("a sha2-256 digest must be 32 bytes"));
     }
     Ok(digest.try_into().expect("length checked just above"))
+}
+
+/// An unsigned varint in its shortest form, as the multiformats specification requires, so that
+/// every binary CID has exactly one encoding.
+fn read_minimal_varint(bytes: &[u8]) -> Option<(u64, usize)> {
+    let (value, used) = read_varint(bytes)?;
+    (used == 1 || bytes[used - 1] != 0).then_some((value, used))
 }
 
 fn invalid(reason: &'static str) -> IpfsError {
@@ -270,6 +277,17 @@ mod tests {
         for text in bad {
             assert!(text.parse::<Cid>().is_err(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn binary_cids_have_one_encoding() {
+        let cid: Cid = HELLO_V1_RAW.parse().unwrap();
+        let mut overlong = vec![0x81, 0x00];
+        overlong.extend_from_slice(&cid.to_bytes()[1..]);
+        assert!(Cid::from_bytes(&overlong).is_err());
+        let mut trailing = cid.to_bytes();
+        trailing.push(0);
+        assert!(Cid::from_bytes(&trailing).is_err());
     }
 
     #[test]

@@ -210,7 +210,9 @@ impl LocalStore {
             let (blocks_removed, bytes_freed, blocks_kept) =
                 blocks.sweep(|digest| live.contains(digest))?;
             blocks.remove_temporaries()?;
-            Ok(GcReport { blocks_removed, bytes_freed, blocks_kept })
+            let report = GcReport { blocks_removed, bytes_freed, blocks_kept };
+            tracing::info!(target: "ipfs::store", ?report, "garbage collection done");
+            Ok(report)
         })
         .await?
     }
