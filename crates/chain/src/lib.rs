@@ -7,6 +7,7 @@ mod algod;
 mod block;
 mod confirm;
 mod error;
+mod events;
 mod http;
 mod indexer;
 mod models;
@@ -17,6 +18,7 @@ pub use algod::Algod;
 pub use block::Block;
 pub use confirm::{ConfirmationTracker, Settled};
 pub use error::{ChainError, ErrorKind, Result};
+pub use events::AppCallLogs;
 pub use http::{ApiToken, ChainMetrics, Endpoint};
 pub use indexer::{Indexer, TransactionQuery};
 pub use models::{
