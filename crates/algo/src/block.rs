@@ -112,3 +112,72 @@ fn collect_inner(parent: TxId, apply_data: &Map, found: &mut Vec<InnerTransactio
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transaction::Payment;
+    use crate::{Address, MicroAlgos, Round, SecretKey, SuggestedParams, Transaction};
+
+    fn signed() -> SignedTransaction {
+        let key = SecretKey::from_seed(&[5; 32]);
+        let params = SuggestedParams {
+            min_fee: MicroAlgos(1000),
+            fee_per_byte: MicroAlgos(0),
+            first_valid: Round(10),
+            last_valid: Round(20),
+            genesis_id: "mainnet-v1.0".into(),
+            genesis_hash: [9; 32],
+        };
+        let body = Payment::new(Address::ZERO, MicroAlgos(1));
+        let txn = Transaction::builder(key.address(), &params, body).build().expect("valid");
+        txn.sign(&key)
+    }
+
+    /// What a block stores: genesis fields stripped, `hgi` set, apply data beside.
+    fn stored(signed: &SignedTransaction) -> Value {
+        let mut value = signed.value().clone();
+        let map = value.as_map_mut("stxn").expect("map");
+        let txn = map.get_mut(&Key::from("txn")).expect("txn").as_map_mut("txn").expect("map");
+        txn.remove(&Key::from("gen"));
+        txn.remove(&Key::from("gh"));
+        map.insert(Key::from("hgi"), Value::Bool(true));
+        map.insert(Key::from("rs"), Value::Uint(7));
+        value
+    }
+
+    #[test]
+    fn restoring_genesis_fields_gives_back_the_id() {
+        let signed = signed();
+        let header = Value::map([
+            ("gen", Value::from("mainnet-v1.0")),
+            ("gh", Value::from(&[9u8; 32][..])),
+            ("txns", Value::Array(vec![stored(&signed)])),
+        ]);
+
+        let found = block_transactions(&header).expect("decodes");
+
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].signed.id(), signed.id());
+        assert_eq!(found[0].signed.verify(), Ok(()));
+        assert_eq!(found[0].apply_data.get(&Key::from("rs")), Some(&Value::Uint(7)));
+    }
+
+    #[test]
+    fn inner_ids_chain_from_the_parent_id() {
+        let signed = signed();
+        let inner_txn = Value::map([("type", Value::from("pay")), ("amt", Value::Uint(3))]);
+        let inner = Value::map([("txn", inner_txn.clone())]);
+        let delta = Value::map([("itx", Value::Array(vec![inner.clone(), inner]))]);
+        let mut apply_data = Map::new();
+        apply_data.insert(Key::from("dt"), delta);
+        let parent = BlockTransaction { signed: signed.clone(), apply_data };
+
+        let found = parent.inner_transactions().expect("decodes");
+
+        let bytes = crate::msgpack::encode(&inner_txn);
+        assert_eq!(found[0].id, TxId::of_inner(&signed.id(), 0, &bytes));
+        assert_eq!(found[1].id, TxId::of_inner(&signed.id(), 1, &bytes));
+        assert_ne!(found[0].id, found[1].id);
+    }
+}

@@ -182,6 +182,19 @@ mod tests {
     }
 
     #[test]
+    fn keeps_non_utf8_strings_byte_for_byte() {
+        let bytes = [0x81, 0xa1, 0xff, 0xa2, 0xc3, 0x28];
+
+        let value = decode(&bytes).unwrap();
+
+        assert_eq!(value.get("\u{ff}"), None);
+        let (key, text) = value.as_map("").unwrap().iter().next().unwrap();
+        assert_eq!(key, &Key::Str(vec![0xff]));
+        assert_eq!(text, &Value::RawStr(vec![0xc3, 0x28]));
+        assert_eq!(super::super::encode(&value), bytes);
+    }
+
+    #[test]
     fn refuses_duplicate_and_non_scalar_keys() {
         let duplicate = [0x82, 0xa1, b'a', 0x01, 0xa1, b'a', 0x02];
         let array_key = [0x81, 0x90, 0x01];

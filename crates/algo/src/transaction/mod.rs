@@ -89,6 +89,28 @@ pub struct Transaction {
 
 impl Transaction {
     /// Starts building a transaction from `sender` with the network's suggested parameters.
+    ///
+    /// ```
+    /// use tipforge_algo::transaction::Payment;
+    /// use tipforge_algo::{Address, AppId, MicroAlgos, Round, SecretKey, SuggestedParams, Transaction};
+    ///
+    /// let key = SecretKey::from_seed(&[1; 32]);
+    /// let params = SuggestedParams {
+    ///     min_fee: MicroAlgos(1000),
+    ///     fee_per_byte: MicroAlgos(0),
+    ///     first_valid: Round(1000),
+    ///     last_valid: Round(2000),
+    ///     genesis_id: "testnet-v1.0".into(),
+    ///     genesis_hash: [7; 32],
+    /// };
+    /// let tip = Payment::new(Address::for_app(AppId(1001)), MicroAlgos(1_000_000));
+    /// let txn = Transaction::builder(key.address(), &params, tip).note(*b"gm").build()?;
+    /// let signed = txn.sign(&key);
+    ///
+    /// assert_eq!(signed.id(), txn.id());
+    /// assert_eq!(signed.verify(), Ok(()));
+    /// # Ok::<(), tipforge_algo::CodecError>(())
+    /// ```
     pub fn builder(
         sender: Address,
         params: &SuggestedParams,
