@@ -14,7 +14,8 @@ pub struct AppCallLogs {
     pub txid: TxId,
     /// The id of the root transaction it belongs to (equal to `txid` for a root call).
     pub root_txid: TxId,
-    /// The root transaction's position in the block.
+    /// The call's position in the block, counting root and inner transactions in execution
+    /// order (as the indexer's `intra-round-offset` does), so every call has its own.
     pub intra_round_offset: u32,
     /// The application called.
     pub app: AppId,
@@ -29,9 +30,9 @@ impl Block {
     /// in execution order.
     pub fn app_call_logs(&self) -> Result<Vec<AppCallLogs>, CodecError> {
         let mut found = Vec::new();
-        for (offset, txn) in self.transactions.iter().enumerate() {
-            let offset = u32::try_from(offset).unwrap_or(u32::MAX);
-            collect(txn, offset, &mut found)?;
+        let mut position = 0;
+        for txn in &self.transactions {
+            collect(txn, &mut position, &mut found)?;
         }
         Ok(found)
     }
@@ -39,14 +40,16 @@ impl Block {
 
 fn collect(
     txn: &BlockTransaction,
-    offset: u32,
+    position: &mut u32,
     found: &mut Vec<AppCallLogs>,
 ) -> Result<(), CodecError> {
     let root = txn.signed.id();
-    push_call(root, root, offset, txn.signed.txn_value(), &txn.apply_data, found)?;
+    push_call(root, root, *position, txn.signed.txn_value(), &txn.apply_data, found)?;
     for inner in txn.inner_transactions()? {
-        push_call(inner.id, root, offset, &inner.txn, &inner.apply_data, found)?;
+        *position += 1;
+        push_call(inner.id, root, *position, &inner.txn, &inner.apply_data, found)?;
     }
+    *position += 1;
     Ok(())
 }
 
@@ -142,7 +145,7 @@ mod tests {
         assert_eq!((calls[0].app, calls[0].intra_round_offset), (AppId(10), 1));
         assert_eq!(calls[0].logs, [b"a".to_vec(), b"b".to_vec()]);
         assert_eq!(calls[0].txid, block.transactions[1].signed.id());
-        assert_eq!(calls[1].app, AppId(20));
+        assert_eq!((calls[1].app, calls[1].intra_round_offset), (AppId(20), 2));
         assert_eq!(calls[1].sender, Address([2; 32]));
         assert_eq!(calls[1].root_txid, calls[0].txid);
         assert_ne!(calls[1].txid, calls[0].txid);
