@@ -1,6 +1,11 @@
 //! The `tipforge` command.
 
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
 use clap::{Parser, Subcommand};
+use tipforge_server::Config;
+use tracing_subscriber::EnvFilter;
 
 /// TipForge: creator tipping on Algorand, with NFT stickers for every qualifying tip.
 #[derive(Debug, Parser)]
@@ -12,24 +17,52 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the TipForge server until SIGINT or SIGTERM.
+    Serve {
+        /// The configuration file; by default `tipforge.toml` in the working directory, if it
+        /// exists. `TIPFORGE_*` environment variables override it.
+        #[arg(long, short)]
+        config: Option<PathBuf>,
+    },
     /// Print the version and exit.
     Version,
 }
 
-fn main() {
+fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
+        Some(Command::Serve { config }) => serve(config.as_deref()),
         Some(Command::Version) => {
             #[allow(clippy::print_stdout)]
             {
                 println!("tipforge {}", env!("CARGO_PKG_VERSION"));
             }
+            Ok(())
         }
         None => {
             use clap::CommandFactory;
             // Printing help can only fail if stdout is closed, in which case there is no one to
             // tell.
             let _ = Cli::command().print_help();
+            Ok(())
         }
     }
+}
+
+/// Reads the configuration, installs logging, builds the server and waits for it to stop.
+fn serve(config_file: Option<&Path>) -> anyhow::Result<()> {
+    install_tracing();
+    let config = Config::load(config_file).context("cannot load the configuration")?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async {
+        let app = tipforge_server::build(config).await.context("cannot start the server")?;
+        tracing::info!(target: "cli", "TipForge API at http://{}", app.address());
+        app.run().await.context("the server stopped with an error")
+    })
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default: `info`).
+fn install_tracing() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

@@ -60,7 +60,10 @@ impl Supervisor {
     pub(crate) async fn wait(mut self, grace: Duration) -> Result<(), RunError> {
         let result = match self.tasks.join_next().await {
             None => Ok(()),
-            Some(Ok((_, Ok(())))) if self.shutdown.is_cancelled() => Ok(()),
+            Some(Ok((task, Ok(())))) if self.shutdown.is_cancelled() => {
+                tracing::info!(target: "server", task, "task stopped");
+                Ok(())
+            }
             Some(Ok((task, Ok(())))) => Err(RunError::TaskEnded { task }),
             Some(Ok((task, Err(source)))) => Err(RunError::TaskFailed { task, source }),
             Some(Err(join_error)) => Err(RunError::TaskPanicked { reason: join_error.to_string() }),
