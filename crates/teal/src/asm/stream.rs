@@ -115,7 +115,8 @@ impl<'a> Assembler<'a> {
             return Err(AssembleError::Empty { line: 0, column: 0 });
         }
         self.parse()?;
-        if self.version >= OPTIMIZE_CONSTANTS_VERSION {
+        // A source without instructions keeps NO_VERSION, which go-algorand writes out as is.
+        if self.version >= OPTIMIZE_CONSTANTS_VERSION && self.version <= spec::MAX_VERSION {
             self.optimize_intc()?;
             self.optimize_bytec()?;
         }
@@ -202,7 +203,8 @@ impl<'a> Assembler<'a> {
         let mnemonic = current[0];
         let args = &current[1..];
         let resolved = self.resolve(mnemonic, args.len())?;
-        self.offset_to_source.insert(self.pending.len(), (mnemonic.line, mnemonic.column));
+        // The line being read, not the token's: a macro body maps to where it is used.
+        self.offset_to_source.insert(self.pending.len(), (self.source_line, mnemonic.column));
         self.track_types(&resolved, current)?;
         self.emit(&resolved, mnemonic, args)?;
         if let Target::Op(op) = resolved.target {
