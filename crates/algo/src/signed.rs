@@ -51,7 +51,19 @@ impl SignedTransaction {
         authorization: Authorization,
         auth_address: Option<Address>,
     ) -> Self {
-        let mut entries = vec![("txn", transaction.to_value())];
+        let txn = transaction.to_value();
+        let txn_bytes = msgpack::encode(&txn);
+        Self::assemble(txn, txn_bytes, authorization, auth_address)
+    }
+
+    /// Builds from the `txn` value and its canonical bytes, computed once by the caller.
+    fn assemble(
+        txn: Value,
+        txn_bytes: Vec<u8>,
+        authorization: Authorization,
+        auth_address: Option<Address>,
+    ) -> Self {
+        let mut entries = vec![("txn", txn)];
         match &authorization {
             Authorization::Unsigned => {}
             Authorization::Single(signature) => {
@@ -60,10 +72,10 @@ impl SignedTransaction {
             Authorization::Multisig(multisig) => entries.push(("msig", multisig.to_value())),
             Authorization::LogicSig(lsig) => entries.push(("lsig", lsig.to_value())),
         }
-        if let Some(address) = auth_address.filter(|address| !address.is_zero()) {
+        let auth_address = auth_address.filter(|address| !address.is_zero());
+        if let Some(address) = auth_address {
             entries.push(("sgnr", Value::from(&address.0[..])));
         }
-        let txn_bytes = transaction.encode();
         let id = TxId::of_canonical(&txn_bytes);
         Self { value: Value::map(entries), txn_bytes, id, authorization, auth_address }
     }
@@ -165,9 +177,11 @@ impl Transaction {
     /// Signs with `key`. When `key` is not the sender's (a rekeyed account) its address is
     /// recorded as the authorizer.
     pub fn sign(&self, key: &SecretKey) -> SignedTransaction {
-        let signature = key.sign(HashPrefix::Transaction, &self.encode());
+        let txn = self.to_value();
+        let bytes = msgpack::encode(&txn);
+        let signature = key.sign(HashPrefix::Transaction, &bytes);
         let auth_address = Some(key.address()).filter(|address| *address != self.header.sender);
-        SignedTransaction::new(self, Authorization::Single(signature), auth_address)
+        SignedTransaction::assemble(txn, bytes, Authorization::Single(signature), auth_address)
     }
 
     /// Signs with `signers`, keys of the multisig `account`.
