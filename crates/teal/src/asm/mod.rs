@@ -5,6 +5,7 @@
 //! supported (`#pragma version 13` is rejected, `#pragma autosalt` is unknown); only the first
 //! error is reported where go-algorand lists them all; warnings are not reported.
 
+mod compat;
 mod directive;
 mod emit;
 mod error;

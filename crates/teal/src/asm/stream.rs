@@ -2,6 +2,7 @@
 //! lookup and stack-type tracking.
 
 use super::Assembled;
+use super::compat::loose_argument;
 use super::error::{AssembleError, Result};
 use super::lexer::{self, Token};
 use super::refine::{RefineError, refine};
@@ -281,7 +282,7 @@ impl<'a> Assembler<'a> {
     fn track_types(&mut self, resolved: &Resolved<'_>, tokens: &[Token<'_>]) -> Result<()> {
         let (mut args, mut returns, refine_name) = match resolved.target {
             Target::Op(op) => (
-                op.args.iter().map(|a| StackType::from_arg(*a)).collect(),
+                op.args.iter().enumerate().map(|(i, a)| checked_type(op.name, i, *a)).collect(),
                 op.returns.iter().map(|a| StackType::from_arg(*a)).collect(),
                 op.name,
             ),
@@ -354,6 +355,12 @@ impl<'a> Assembler<'a> {
         self.known.stack.extend(returns);
         Ok(())
     }
+}
+
+/// The type the assembler demands for argument `index` of `op`.
+fn checked_type(op: &str, index: usize, arg: spec::ArgType) -> StackType {
+    let demanded = StackType::from_arg(arg);
+    if loose_argument(op, index) { demanded.widened() } else { demanded }
 }
 
 /// The ops a pseudo-op mnemonic stands for, by number of immediates.
