@@ -92,7 +92,8 @@ impl Transaction {
     ///
     /// ```
     /// use tipforge_algo::transaction::Payment;
-    /// use tipforge_algo::{Address, AppId, MicroAlgos, Round, SecretKey, SuggestedParams, Transaction};
+    /// use tipforge_algo::{Address, AppId, MicroAlgos, Round, SecretKey};
+    /// use tipforge_algo::{SuggestedParams, Transaction};
     ///
     /// let key = SecretKey::from_seed(&[1; 32]);
     /// let params = SuggestedParams {
