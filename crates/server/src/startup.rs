@@ -1,5 +1,6 @@
 //! Building the server from its configuration and running it until shutdown.
 
+use std::error::Error;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -164,7 +165,7 @@ async fn serve(
 async fn shutdown_signal() {
     let interrupt = async {
         if let Err(err) = tokio::signal::ctrl_c().await {
-            tracing::error!(target: "server", error = &err as &dyn std::error::Error, "no Ctrl-C handler");
+            cannot_watch("SIGINT", &err);
             std::future::pending::<()>().await;
         }
     };
@@ -176,7 +177,7 @@ async fn shutdown_signal() {
                 terminate.recv().await;
             }
             Err(err) => {
-                tracing::error!(target: "server", error = &err as &dyn std::error::Error, "no SIGTERM handler");
+                cannot_watch("SIGTERM", &err);
                 std::future::pending::<()>().await;
             }
         }
@@ -187,4 +188,9 @@ async fn shutdown_signal() {
         () = interrupt => {}
         () = terminate => {}
     }
+}
+
+/// Logs that a shutdown signal cannot be watched; the server then runs until the other one.
+fn cannot_watch(signal: &'static str, err: &std::io::Error) {
+    tracing::error!(target: "server", signal, error = err as &dyn Error, "cannot watch signal");
 }

@@ -1,6 +1,7 @@
 //! Long-lived tasks spawned by name. When one ends while the server is not shutting down, the
 //! supervisor logs which and why and shuts everything down: the server never runs half alive.
 
+use std::error::Error;
 use std::future::Future;
 use std::time::Duration;
 
@@ -69,7 +70,7 @@ impl Supervisor {
             Some(Err(join_error)) => Err(RunError::TaskPanicked { reason: join_error.to_string() }),
         };
         if let Err(err) = &result {
-            tracing::error!(target: "server", error = err as &dyn std::error::Error, "shutting down");
+            tracing::error!(target: "server", error = err as &dyn Error, "shutting down");
         }
         self.shutdown.cancel();
         self.drain(grace).await;

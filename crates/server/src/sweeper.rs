@@ -1,5 +1,6 @@
 //! Periodic removal of expired rows and idle rate-limiter entries, so nothing grows unbounded.
 
+use std::error::Error;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,7 +39,8 @@ impl Sweeper {
                 _ = ticks.tick() => match self.run_once().await {
                     Ok(swept) => tracing::debug!(target: "sweeper", ?swept, "swept"),
                     Err(err) => {
-                        tracing::warn!(target: "sweeper", error = &err as &dyn std::error::Error, "sweep failed");
+                        let error = &err as &dyn Error;
+                        tracing::warn!(target: "sweeper", error, "sweep failed");
                     }
                 },
             }

@@ -1,5 +1,6 @@
 //! The one place errors become HTTP responses.
 
+use std::error::Error;
 use std::time::Duration;
 
 use axum::Json;
@@ -206,7 +207,7 @@ impl IntoResponse for ApiError {
         let kind = self.kind();
         let message = match kind {
             ErrorKind::Internal => {
-                tracing::error!(target: "api", error = &self as &dyn std::error::Error, "request failed");
+                tracing::error!(target: "api", error = &self as &dyn Error, "request failed");
                 "internal server error".to_owned()
             }
             _ => self.to_string(),

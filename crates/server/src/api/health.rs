@@ -1,5 +1,7 @@
 //! `GET /health`: 200 while every dependency answers, 503 naming the ones that do not.
 
+use std::error::Error;
+
 use axum::Router;
 use axum::extract::State;
 use axum::routing::get;
@@ -19,7 +21,7 @@ struct HealthView {
 
 async fn health(State(state): State<AppState>) -> ApiResult<Envelope<HealthView>> {
     if let Err(err) = state.store.ping().await {
-        tracing::warn!(target: "api", error = &err as &dyn std::error::Error, "database is down");
+        tracing::warn!(target: "api", error = &err as &dyn Error, "database is down");
         return Err(ApiError::Unhealthy { failing: vec!["database"] });
     }
     Ok(Envelope::new(HealthView { status: "ok", database: "ok" }))

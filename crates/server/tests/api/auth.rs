@@ -155,9 +155,12 @@ async fn forged_tokens_are_refused() {
     let wrong_key = jsonwebtoken::encode(&Header::default(), &claims, &other_secret).unwrap();
     let (head, rest) = genuine.split_once('.').unwrap();
     let (_, signature) = rest.rsplit_once('.').unwrap();
-    let unsigned_claims = base64_json(
-        &json!({ "iss": "tipforge", "sub": TestWallet::random().address(), "iat": now, "exp": now + 600 }),
-    );
+    let unsigned_claims = base64_json(&json!({
+        "iss": "tipforge",
+        "sub": TestWallet::random().address(),
+        "iat": now,
+        "exp": now + 600,
+    }));
     let swapped_subject = format!("{head}.{unsigned_claims}.{signature}");
     let alg_none = format!("{}.{unsigned_claims}.", base64_json(&json!({ "alg": "none" })));
 
