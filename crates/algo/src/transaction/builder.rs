@@ -156,3 +156,53 @@ fn check_body(body: &TxnBody) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transaction::{AssetConfig, AssetParams, Payment};
+
+    fn params(fee_per_byte: u64) -> SuggestedParams {
+        SuggestedParams {
+            min_fee: MicroAlgos(1000),
+            fee_per_byte: MicroAlgos(fee_per_byte),
+            first_valid: Round(100),
+            last_valid: Round(1100),
+            genesis_id: "testnet-v1.0".into(),
+            genesis_hash: [1; 32],
+        }
+    }
+
+    fn pay(fee_per_byte: u64) -> TxnBuilder {
+        let body = Payment::new(Address([2; 32]), MicroAlgos(5)).into();
+        TxnBuilder::new(Address([1; 32]), &params(fee_per_byte), body)
+    }
+
+    #[test]
+    fn the_fee_is_the_minimum_unless_per_byte_pricing_exceeds_it() {
+        let flat = pay(0).build().unwrap();
+        let congested = pay(100).build().unwrap();
+        let explicit = pay(100).fee(MicroAlgos(0)).build().unwrap();
+
+        assert_eq!(flat.header.fee, MicroAlgos(1000));
+        // The size is measured with the rate in the fee field: 100 takes 1 byte, 1000 takes 3.
+        let size_at_rate = signed_size_estimate(&flat) as u64 - 2;
+        assert_eq!(congested.header.fee, MicroAlgos(100 * size_at_rate));
+        assert_eq!(explicit.header.fee, MicroAlgos(0));
+    }
+
+    #[test]
+    fn protocol_limits_are_enforced() {
+        let long_note = pay(0).note(vec![0; MAX_NOTE_LEN + 1]).build();
+        let wide_window = pay(0).validity(Round(10), Round(1011)).build();
+        let inverted = pay(0).validity(Round(10), Round(9)).build();
+        let long_unit = AssetConfig::create(AssetParams::new(1, 0).unit_name("NINECHARS"));
+        let long_unit = TxnBuilder::new(Address([1; 32]), &params(0), long_unit.into()).build();
+
+        assert!(long_note.is_err());
+        assert!(wide_window.is_err());
+        assert!(inverted.is_err());
+        assert!(long_unit.is_err());
+        assert!(pay(0).validity(Round(10), Round(1010)).build().is_ok());
+    }
+}
