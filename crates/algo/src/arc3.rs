@@ -109,7 +109,12 @@ pub fn truncate_utf8(text: &str, max: usize) -> &str {
 mod tests {
     use super::*;
 
-    const EXAMPLE: &[u8] = br#"{"name":"Tip #1","decimals":0,"image":"ipfs://bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4","image_mimetype":"image/png"}"#;
+    const EXAMPLE: &[u8] = concat!(
+        r#"{"name":"Tip #1","decimals":0,"#,
+        r#""image":"ipfs://bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4","#,
+        r#""image_mimetype":"image/png"}"#
+    )
+    .as_bytes();
 
     #[test]
     fn plain_metadata_hashes_with_sha256() {

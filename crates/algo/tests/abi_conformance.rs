@@ -104,7 +104,12 @@ fn arc3_metadata_hashes_match_python() {
 
 #[test]
 fn arc3_reference_vector() {
-    let json = br#"{"name":"Tip #1","decimals":0,"image":"ipfs://bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4","image_mimetype":"image/png"}"#;
+    let json = concat!(
+        r#"{"name":"Tip #1","decimals":0,"#,
+        r#""image":"ipfs://bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei4","#,
+        r#""image_mimetype":"image/png"}"#
+    )
+    .as_bytes();
     let hash = arc3::metadata_hash(json).unwrap();
 
     assert_eq!(json.len(), 136);

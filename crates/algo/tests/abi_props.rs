@@ -96,7 +96,10 @@ proptest! {
     }
 
     #[test]
-    fn a_changed_length_never_decodes((ty, value) in typed_value(), cut in any::<prop::sample::Index>()) {
+    fn a_changed_length_never_decodes(
+        (ty, value) in typed_value(),
+        cut in any::<prop::sample::Index>(),
+    ) {
         let bytes = ty.encode(&value).unwrap();
         let longer = [bytes.as_slice(), &[0]].concat();
 
@@ -107,7 +110,10 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_bytes_decode_or_fail_cleanly(ty in abi_type(), bytes in prop::collection::vec(any::<u8>(), 0..96)) {
+    fn arbitrary_bytes_decode_or_fail_cleanly(
+        ty in abi_type(),
+        bytes in prop::collection::vec(any::<u8>(), 0..96),
+    ) {
         if let Ok(value) = ty.decode(&bytes) {
             // Strict decoding accepts only canonical bytes, so they re-encode identically.
             prop_assert_eq!(ty.encode(&value).unwrap(), bytes);
