@@ -92,6 +92,7 @@ impl DevnetHandle {
                 tracing::warn!(target: "devnet", task = name, %error, "task ended badly");
             }
         }
+        self.node.write_snapshot();
     }
 }
 

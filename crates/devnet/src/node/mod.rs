@@ -18,7 +18,7 @@ pub use block::{Block, BlockHeader, BlockTxn, PROTOCOL, SharedBlock, encode_in_b
 pub use chain::{Chain, Found, TxLocation};
 pub use pool::{Pool, PooledGroup};
 pub use producer::run_interval_producer;
-pub use store::{BlockLog, StoreError};
+pub use store::{BlockLog, StoreError, state_digest};
 
 use crate::config::MiningMode;
 use crate::error::Result;
@@ -106,6 +106,16 @@ impl Node {
         tracing::debug!(target: "devnet::producer", round = round.0, txns = block.txns.len(), "block");
         self.rounds.send_replace(round);
         true
+    }
+
+    /// Writes the state snapshot beside the block log (when there is one).
+    pub fn write_snapshot(&self) {
+        let Some(log) = &self.log else { return };
+        let chain = self.chain();
+        let log = log.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Err(error) = log.write_snapshot(&chain) {
+            tracing::error!(target: "devnet::store", %error, "snapshot not written");
+        }
     }
 
     /// Pauses or resumes block production (fault injection). On resume in dev mode, every

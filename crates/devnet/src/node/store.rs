@@ -3,8 +3,10 @@
 //! Each record is a 4-byte big-endian length and the block's canonical msgpack. Loading
 //! re-applies every block's transactions from genesis and checks that each rebuilt header
 //! hashes to the stored one, so a log that was edited or does not belong to this genesis is
-//! refused. A torn last record (a crash mid-write) is cut off. Known limitation: there is no
-//! state snapshot yet, so loading time grows with the chain.
+//! refused. A torn last record (a crash mid-write) is cut off. At shutdown a snapshot records
+//! the round and a digest of the whole state; the replay must reach that round with the same
+//! digest. Known limitation: the snapshot is a checkpoint, not a saved state, so loading still
+//! replays the whole log and its time grows with the chain.
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -16,6 +18,7 @@ use tipforge_algo::{GroupId, SignedTransaction, sha512_256};
 
 use super::block::Block;
 use super::chain::Chain;
+use crate::ledger::State;
 
 /// Why the data directory could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -67,13 +70,26 @@ impl BlockLog {
         if path.exists() {
             File::open(&path).and_then(|mut f| f.read_to_end(&mut bytes)).map_err(io(&path))?;
         }
-        let good = replay(&bytes, chain)?;
+        let snapshot = read_snapshot(dir)?;
+        let good = replay(&bytes, chain, snapshot)?;
+        if let Some((round, _)) = snapshot.filter(|(round, _)| chain.last_round().0 < *round) {
+            let reason = format!("the log ends before the snapshot's round {round}");
+            return Err(StoreError::Corrupt { round: chain.last_round().0, reason });
+        }
         let file = OpenOptions::new().create(true).append(true).open(&path).map_err(io(&path))?;
         if good < bytes.len() {
             tracing::warn!(target: "devnet::store", cut = bytes.len() - good, "torn record dropped");
             file.set_len(good as u64).map_err(io(&path))?;
         }
         Ok(Self { file, path })
+    }
+
+    /// Records the chain's round and state digest beside the log.
+    pub fn write_snapshot(&self, chain: &Chain) -> Result<(), StoreError> {
+        let path = self.path.with_file_name("snapshot.txt");
+        let digest = data_encoding::HEXLOWER.encode(&state_digest(chain.state()));
+        let text = format!("{} {digest}\n", chain.last_round().0);
+        std::fs::write(&path, text).map_err(io(&path))
     }
 
     /// Appends one block.
@@ -99,14 +115,47 @@ fn check_genesis(dir: &Path, chain: &Chain) -> Result<(), StoreError> {
     Ok(())
 }
 
+type Snapshot = Option<(u64, [u8; 32])>;
+
+fn read_snapshot(dir: &Path) -> Result<Snapshot, StoreError> {
+    let path = dir.join("snapshot.txt");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&path).map_err(io(&path))?;
+    let corrupt =
+        || StoreError::Corrupt { round: 0, reason: format!("unreadable {}", path.display()) };
+    let (round, digest) = text.trim().split_once(' ').ok_or_else(corrupt)?;
+    let digest = data_encoding::HEXLOWER.decode(digest.as_bytes()).map_err(|_| corrupt())?;
+    Ok(Some((round.parse().map_err(|_| corrupt())?, digest.try_into().map_err(|_| corrupt())?)))
+}
+
+/// A digest of everything in `state`, independent of map iteration order.
+pub fn state_digest(state: &State) -> [u8; 32] {
+    let mut accounts: Vec<_> = state.accounts.iter().collect();
+    accounts.sort_by_key(|(address, _)| **address);
+    let mut assets: Vec<_> = state.assets.iter().collect();
+    assets.sort_by_key(|(id, _)| **id);
+    let mut apps: Vec<_> = state.apps.iter().collect();
+    apps.sort_by_key(|(id, _)| **id);
+    let text = format!("{accounts:?}|{assets:?}|{apps:?}|{:?}|{}", state.boxes, state.txn_counter);
+    sha512_256(text.as_bytes())
+}
+
 /// Replays every whole record; returns how many bytes were good.
-fn replay(bytes: &[u8], chain: &mut Chain) -> Result<usize, StoreError> {
+fn replay(bytes: &[u8], chain: &mut Chain, snapshot: Snapshot) -> Result<usize, StoreError> {
     let mut offset = 0;
     while let Some(len) = bytes.get(offset..offset + 4) {
         let len = u32::from_be_bytes(len.try_into().expect("a 4-byte slice")) as usize;
         let Some(record) = bytes.get(offset + 4..offset + 4 + len) else { break };
         replay_block(record, chain)?;
         offset += 4 + len;
+        let round = chain.last_round().0;
+        if snapshot.is_some_and(|(at, digest)| at == round && digest != state_digest(chain.state()))
+        {
+            let reason = "state differs from the snapshot".to_owned();
+            return Err(StoreError::Corrupt { round, reason });
+        }
     }
     Ok(offset)
 }

@@ -15,12 +15,17 @@ async fn the_chain_survives_a_restart_and_a_tampered_log_is_refused() {
     let round = net.last_round().await;
     net.handle.shutdown().await;
 
+    assert!(dir.path().join("snapshot.txt").exists());
     let net = TestNet::with(config.clone()).await;
     assert_eq!(net.last_round().await, round);
     assert_eq!(net.balance(&fan.address()).await, 1_000_000);
     let (status, _) = net.pay(&net.key(0), fan.address(), 1).await;
     assert_eq!(status, reqwest::StatusCode::OK);
     net.handle.shutdown().await;
+
+    std::fs::write(dir.path().join("snapshot.txt"), format!("{} {}\n", round + 1, "00".repeat(32)))
+        .expect("write");
+    assert!(tipforge_devnet::spawn(config.clone()).await.is_err());
 
     let log = dir.path().join("blocks.log");
     let mut bytes = std::fs::read(&log).expect("log");
