@@ -169,7 +169,8 @@ fn store_kind(err: &StoreError) -> ErrorKind {
         StoreError::ActiveContractExists { .. }
         | StoreError::AppAlreadyRegistered { .. }
         | StoreError::TemplateNameTaken { .. }
-        | StoreError::TemplateInUse { .. } => ErrorKind::Conflict,
+        | StoreError::TemplateInUse { .. }
+        | StoreError::IdempotencyKeyReused { .. } => ErrorKind::Conflict,
         StoreError::TemplateNotFound { .. } | StoreError::UnknownUser { .. } => ErrorKind::NotFound,
         StoreError::ChallengeUnavailable => ErrorKind::Unauthorized,
         StoreError::OutOfRange { .. } => ErrorKind::BadRequest,
@@ -189,6 +190,7 @@ fn store_code(err: &StoreError) -> &'static str {
         StoreError::AppAlreadyRegistered { .. } => "app_registered",
         StoreError::TemplateNameTaken { .. } => "template_name_taken",
         StoreError::TemplateInUse { .. } => "template_in_use",
+        StoreError::IdempotencyKeyReused { .. } => "idempotency_key_reused",
         StoreError::TemplateNotFound { .. } => "template_not_found",
         StoreError::UnknownUser { .. } => "user_unknown",
         StoreError::ChallengeUnavailable => "challenge_used",

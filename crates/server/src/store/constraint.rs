@@ -24,6 +24,7 @@ pub(super) enum Constraint {
     RewardJobsTemplateFkey,
     NftsTemplateFkey,
     AuthChallengesPkey,
+    IdempotencyKeysPkey,
 }
 
 /// Each constraint's name, and how SQLite spells a violation of it when it does not use the
@@ -55,6 +56,11 @@ const SPELLINGS: &[(Constraint, &str, Option<&str>)] = &[
     (Constraint::RewardJobsTemplateFkey, "reward_jobs_template_fkey", None),
     (Constraint::NftsTemplateFkey, "nfts_template_fkey", None),
     (Constraint::AuthChallengesPkey, "auth_challenges_pkey", Some("auth_challenges.nonce")),
+    (
+        Constraint::IdempotencyKeysPkey,
+        "idempotency_keys_pkey",
+        Some("idempotency_keys.idempotency_key"),
+    ),
 ];
 
 const SQLITE_UNIQUE: &str = "UNIQUE constraint failed: ";

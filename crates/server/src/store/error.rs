@@ -62,6 +62,12 @@ pub enum StoreError {
         /// The template.
         id: TemplateId,
     },
+    /// The idempotency key was first used by another wallet or for a different request.
+    #[error("idempotency key {key:?} was already used for a different request")]
+    IdempotencyKeyReused {
+        /// The key.
+        key: String,
+    },
     /// The challenge was used, has expired, or was issued to another wallet.
     #[error("the challenge is unknown, used or expired")]
     ChallengeUnavailable,

@@ -7,6 +7,7 @@ mod challenges;
 mod constraint;
 mod contracts;
 mod error;
+mod idempotency;
 mod row;
 mod templates;
 mod tips;
@@ -21,6 +22,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use crate::domain::Timestamp;
 
 pub use error::{Result, StoreError};
+pub use idempotency::{Idempotency, IdempotencyKey};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

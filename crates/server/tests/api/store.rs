@@ -8,7 +8,7 @@ use tipforge_server::domain::{
     Challenge, Contract, Nonce, Role, RuleParameters, Supply, Template, TemplateId, TemplateKind,
     Timestamp,
 };
-use tipforge_server::store::StoreError;
+use tipforge_server::store::{Idempotency, IdempotencyKey, StoreError};
 
 use crate::helpers::{TestDb, TestWallet, registered_creator, tip};
 
@@ -43,6 +43,8 @@ on_both_databases!(
     contracts_map_their_constraints_to_outcomes,
     templates_can_be_created_read_updated_and_deleted,
     a_template_with_rewards_cannot_be_deleted,
+    an_idempotency_key_is_claimed_once_and_replays_its_response,
+    concurrent_requests_with_one_idempotency_key_act_once,
 );
 
 const GENESIS: &str = "testnet-v1.0";
@@ -292,4 +294,54 @@ async fn a_template_with_rewards_cannot_be_deleted(db: TestDb) {
 
     assert!(matches!(refused, Err(StoreError::TemplateInUse { .. })), "{refused:?}");
     assert!(store.template(sticker.id).await.unwrap().is_some());
+}
+
+fn idempotency_key(wallet: Address, request_hash: &str) -> IdempotencyKey {
+    IdempotencyKey {
+        key: "submit-42".to_owned(),
+        wallet: Some(wallet),
+        request_hash: request_hash.to_owned(),
+    }
+}
+
+async fn an_idempotency_key_is_claimed_once_and_replays_its_response(db: TestDb) {
+    let store = db.open().await;
+    let (wallet, other) = (TestWallet::random().as_address(), TestWallet::random().as_address());
+    let key = idempotency_key(wallet, "hash-a");
+    let (now, expiry) = (Timestamp(0), Timestamp(1_000));
+
+    let first = store.claim_idempotency_key(&key, now, expiry).await.unwrap();
+    let during = store.claim_idempotency_key(&key, now, expiry).await.unwrap();
+    store.complete_idempotency_key(&key.key, 200, "{\"txid\":\"T\"}").await.unwrap();
+    let after = store.claim_idempotency_key(&key, now, expiry).await.unwrap();
+    let other_request =
+        store.claim_idempotency_key(&idempotency_key(wallet, "b"), now, expiry).await;
+    let stranger = idempotency_key(other, "hash-a");
+    let other_wallet = store.claim_idempotency_key(&stranger, now, expiry).await;
+    let expired = store.claim_idempotency_key(&key, Timestamp(1_000), Timestamp(2_000)).await;
+
+    assert_eq!(first, Idempotency::Claimed);
+    assert_eq!(during, Idempotency::InProgress);
+    assert_eq!(after, Idempotency::Completed { status: 200, body: "{\"txid\":\"T\"}".to_owned() });
+    assert!(matches!(other_request, Err(StoreError::IdempotencyKeyReused { .. })));
+    assert!(matches!(other_wallet, Err(StoreError::IdempotencyKeyReused { .. })));
+    assert_eq!(expired.unwrap(), Idempotency::Claimed);
+}
+
+async fn concurrent_requests_with_one_idempotency_key_act_once(db: TestDb) {
+    let store = Arc::new(db.open().await);
+    let key = idempotency_key(TestWallet::random().as_address(), "hash");
+
+    let racers = (0..8).map(|_| {
+        let (store, key) = (store.clone(), key.clone());
+        tokio::spawn(async move {
+            store.claim_idempotency_key(&key, Timestamp(0), Timestamp(1_000)).await
+        })
+    });
+    let mut claimed = 0;
+    for racer in racers.collect::<Vec<_>>() {
+        claimed += usize::from(racer.await.unwrap().unwrap() == Idempotency::Claimed);
+    }
+
+    assert_eq!(claimed, 1);
 }
