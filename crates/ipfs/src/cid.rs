@@ -142,14 +142,14 @@ impl Cid {
     }
 
     fn from_multibase(text: &str) -> Result<Self> {
-        let (prefix, body) = text.split_at(1);
-        let body = body.as_bytes();
+        // Bytes, not characters: the first character of outside input may be multi-byte.
+        let (prefix, body) = text.as_bytes().split_first().ok_or(invalid("wrong length"))?;
         let bytes = match prefix {
-            "b" => BASE32_LOWER.decode(body).map_err(|_| invalid("bad base32"))?,
-            "B" => BASE32_UPPER.decode(body).map_err(|_| invalid("bad base32"))?,
-            "z" => bs58::decode(body).into_vec().map_err(|_| invalid("bad base58btc"))?,
-            "f" => HEXLOWER.decode(body).map_err(|_| invalid("bad base16"))?,
-            "F" => HEXUPPER.decode(body).map_err(|_| invalid("bad base16"))?,
+            b'b' => BASE32_LOWER.decode(body).map_err(|_| invalid("bad base32"))?,
+            b'B' => BASE32_UPPER.decode(body).map_err(|_| invalid("bad base32"))?,
+            b'z' => bs58::decode(body).into_vec().map_err(|_| invalid("bad base58btc"))?,
+            b'f' => HEXLOWER.decode(body).map_err(|_| invalid("bad base16"))?,
+            b'F' => HEXUPPER.decode(body).map_err(|_| invalid("bad base16"))?,
             _ => return Err(invalid("unknown multibase prefix")),
         };
         if bytes.first() != Some(&1) {
@@ -272,6 +272,8 @@ mod tests {
             "bafkreifjjcie6lypi6ny7amxnfftagclbuxndqonfipmb64f2km2devei",
             "xafkrei",
             "hello",
+            "\u{22f}",
+            "b\u{22f}",
             too_long.as_str(),
         ];
         for text in bad {

@@ -134,7 +134,8 @@ async fn unknown_cids_are_404_and_malformed_ones_400() {
     let response = app.get(&format!("/ipfs/{unknown}")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 
-    for bad in ["not-a-cid", "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5", "bafy%20x"] {
+    for bad in ["not-a-cid", "QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5", "bafy%20x", "%C8%AF"]
+    {
         let response = app.get(&format!("/ipfs/{bad}")).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{bad}");
     }
