@@ -76,19 +76,27 @@ pub enum Returns {
 }
 
 impl TxnType {
-    const ALL: [(Self, &'static str); 7] = [
-        (Self::Any, "txn"),
-        (Self::Pay, "pay"),
-        (Self::KeyReg, "keyreg"),
-        (Self::AssetConfig, "acfg"),
-        (Self::AssetTransfer, "axfer"),
-        (Self::AssetFreeze, "afrz"),
-        (Self::AppCall, "appl"),
+    const ALL: [Self; 7] = [
+        Self::Any,
+        Self::Pay,
+        Self::KeyReg,
+        Self::AssetConfig,
+        Self::AssetTransfer,
+        Self::AssetFreeze,
+        Self::AppCall,
     ];
 
     /// The name used in signatures.
     pub fn as_str(self) -> &'static str {
-        Self::ALL.iter().find(|(kind, _)| *kind == self).map_or("txn", |(_, name)| name)
+        match self {
+            Self::Any => "txn",
+            Self::Pay => "pay",
+            Self::KeyReg => "keyreg",
+            Self::AssetConfig => "acfg",
+            Self::AssetTransfer => "axfer",
+            Self::AssetFreeze => "afrz",
+            Self::AppCall => "appl",
+        }
     }
 }
 
@@ -170,8 +178,8 @@ impl FromStr for ArgType {
     type Err = CodecError;
 
     fn from_str(text: &str) -> Result<Self> {
-        if let Some((kind, _)) = TxnType::ALL.iter().find(|(_, name)| *name == text) {
-            return Ok(Self::Transaction(*kind));
+        if let Some(kind) = TxnType::ALL.into_iter().find(|kind| kind.as_str() == text) {
+            return Ok(Self::Transaction(kind));
         }
         let reference = [ReferenceType::Account, ReferenceType::Asset, ReferenceType::Application]
             .into_iter()
