@@ -89,7 +89,17 @@ fn push_call(
 fn logs_of(apply_data: &Map) -> Result<Vec<Vec<u8>>, CodecError> {
     let Some(delta) = apply_data.get(&Key::from("dt")) else { return Ok(Vec::new()) };
     let Some(logs) = delta.get("lg") else { return Ok(Vec::new()) };
-    logs.as_array("dt.lg")?.iter().map(|log| log.as_bytes("dt.lg[]").map(<[u8]>::to_vec)).collect()
+    logs.as_array("dt.lg")?.iter().map(log_bytes).collect()
+}
+
+/// go-algorand keeps logs as Go strings, so blocks carry them as msgpack `str` (any bytes, not
+/// necessarily UTF-8); `bin` is accepted too.
+fn log_bytes(log: &Value) -> Result<Vec<u8>, CodecError> {
+    match log {
+        Value::Str(text) => Ok(text.as_bytes().to_vec()),
+        Value::RawStr(bytes) | Value::Bytes(bytes) => Ok(bytes.clone()),
+        other => other.as_bytes("dt.lg[]").map(<[u8]>::to_vec),
+    }
 }
 
 #[cfg(test)]
@@ -113,8 +123,9 @@ mod tests {
         Value::map([("txn", txn), ("dt", delta), ("hgi", Value::from(true))])
     }
 
+    /// Logs as go-algorand writes them: msgpack `str`, whatever the bytes.
     fn logs(lines: &[&str]) -> Value {
-        Value::Array(lines.iter().map(|line| Value::from(line.as_bytes())).collect())
+        Value::Array(lines.iter().map(|line| Value::from(*line)).collect())
     }
 
     fn block(txns: Vec<Value>) -> Block {

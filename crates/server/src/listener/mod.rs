@@ -1,0 +1,234 @@
+//! The chain listener: follows the chain block by block from the stored watermark, recognises
+//! tips by the `Tipped` event of known TipProxy apps (one pass per block for every creator), and
+//! stores each batch of tips together with the new watermark, so a crash at any point replays
+//! the batch harmlessly.
+
+mod error;
+mod extract;
+mod metrics;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tipforge_algo::{Address, AppId, Round};
+use tipforge_chain::{Algod, ErrorKind, Indexer, TransactionQuery, fetch_blocks};
+use tokio::sync::OnceCell;
+use tokio_util::sync::CancellationToken;
+
+pub use error::ListenerError;
+pub use metrics::{ListenerMetrics, ListenerSnapshot};
+
+use crate::domain::{Clock, Tip};
+use crate::store::Store;
+
+/// How the listener paces itself.
+#[derive(Debug, Clone)]
+pub struct ListenerConfig {
+    /// The most rounds one cycle reads before it commits.
+    pub max_rounds_per_cycle: u64,
+    /// Block requests in flight at once.
+    pub fetch_concurrency: usize,
+    /// The pause after a failed cycle, and the heartbeat interval health checks expect.
+    pub poll_interval: Duration,
+}
+
+impl Default for ListenerConfig {
+    fn default() -> Self {
+        Self {
+            max_rounds_per_cycle: 500,
+            fetch_concurrency: 8,
+            poll_interval: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What one cycle did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cycle {
+    /// Rounds `from..=to` were read and committed.
+    Ingested {
+        /// The first round read.
+        from: Round,
+        /// The last round read, now the watermark.
+        to: Round,
+        /// Tips found in those rounds.
+        found: usize,
+        /// Tips not stored before (fewer than `found` only when replaying).
+        new: u64,
+    },
+    /// Nothing to read: the watermark is the node's newest round.
+    AtTip {
+        /// The watermark.
+        round: Round,
+    },
+}
+
+/// The chain listener.
+#[derive(Debug)]
+pub struct Listener {
+    algod: Algod,
+    indexer: Option<Indexer>,
+    store: Store,
+    clock: Clock,
+    config: ListenerConfig,
+    metrics: Arc<ListenerMetrics>,
+    network: OnceCell<String>,
+}
+
+impl Listener {
+    /// A listener reading from `algod`, catching up through `indexer` when algod no longer has
+    /// a round, and storing into `store`.
+    pub fn new(
+        algod: Algod,
+        indexer: Option<Indexer>,
+        store: Store,
+        clock: Clock,
+        config: ListenerConfig,
+    ) -> Self {
+        let metrics = Arc::new(ListenerMetrics::new(config.poll_interval));
+        Self { algod, indexer, store, clock, config, metrics, network: OnceCell::new() }
+    }
+
+    /// The counters and gauges this listener keeps.
+    pub fn metrics(&self) -> &Arc<ListenerMetrics> {
+        &self.metrics
+    }
+
+    /// Runs cycles until `shutdown`. A cycle in progress is always finished and committed;
+    /// only the waits between cycles are cut short.
+    pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
+        self.metrics.set_running(true);
+        while !shutdown.is_cancelled() {
+            match self.run_once().await {
+                Ok(Cycle::Ingested { .. }) => {}
+                Ok(Cycle::AtTip { round }) => {
+                    // A node may hold this request for a minute; waiting at most one poll
+                    // interval keeps the heartbeat fresh, and the next cycle simply asks again.
+                    let wait = self.algod.wait_for_block_after(round);
+                    tokio::select! {
+                        () = shutdown.cancelled() => {}
+                        waited = tokio::time::timeout(self.config.poll_interval, wait) => {
+                            if let Ok(Err(err)) = waited {
+                                self.pause_after(&err.into(), &shutdown).await;
+                            }
+                        }
+                    }
+                }
+                Err(err) => self.pause_after(&err, &shutdown).await,
+            }
+        }
+        self.metrics.set_running(false);
+        tracing::info!(target: "listener", "stopped");
+        Ok(())
+    }
+
+    async fn pause_after(&self, err: &ListenerError, shutdown: &CancellationToken) {
+        tracing::warn!(target: "listener", error = %err, "cycle failed; retrying");
+        self.metrics.heartbeat();
+        tokio::select! {
+            () = shutdown.cancelled() => {}
+            () = tokio::time::sleep(self.config.poll_interval) => {}
+        }
+    }
+
+    /// One cycle: reads the rounds after the watermark (at most `max_rounds_per_cycle`),
+    /// finds their tips, and commits tips and watermark together.
+    pub async fn run_once(&self) -> Result<Cycle, ListenerError> {
+        let network = self.network().await?;
+        let current = self.algod.status().await?.last_round;
+        self.metrics.heartbeat();
+        self.metrics.set_current_round(current);
+        let Some(watermark) = self.store.watermark(network).await? else {
+            return self.start_at(network, current).await;
+        };
+        self.metrics.set_watermark(watermark);
+        if watermark >= current {
+            return Ok(Cycle::AtTip { round: watermark });
+        }
+        let from = watermark.next();
+        let to = Round(current.0.min(watermark.0 + self.config.max_rounds_per_cycle.max(1)));
+        let apps = self.known_apps().await?;
+        let tips = self.tips_in(from, to, &apps).await?;
+        self.metrics.heartbeat();
+        let new = self.store.ingest_tips(network, to, &tips, self.clock.now()).await?;
+        self.metrics.heartbeat();
+        self.metrics.record_cycle(to, new);
+        tracing::debug!(target: "listener", %from, %to, found = tips.len(), new, "rounds ingested");
+        Ok(Cycle::Ingested { from, to, found: tips.len(), new })
+    }
+
+    /// With no watermark yet, tips are followed from the node's newest round on: no contract of
+    /// ours can have been tipped before this database existed.
+    async fn start_at(&self, network: &str, current: Round) -> Result<Cycle, ListenerError> {
+        self.store.ingest_tips(network, current, &[], self.clock.now()).await?;
+        self.metrics.set_watermark(current);
+        tracing::info!(target: "listener", round = %current, "starting from the newest round");
+        Ok(Cycle::AtTip { round: current })
+    }
+
+    async fn network(&self) -> Result<&String, ListenerError> {
+        self.network
+            .get_or_try_init(|| async {
+                let params = self.algod.suggested_params().await?;
+                Ok::<_, ListenerError>(data_encoding::BASE64.encode(&params.genesis_hash))
+            })
+            .await
+    }
+
+    async fn known_apps(&self) -> Result<HashMap<AppId, Address>, ListenerError> {
+        let contracts = self.store.active_contracts().await?;
+        Ok(contracts.into_iter().map(|contract| (contract.app_id, contract.creator)).collect())
+    }
+
+    async fn tips_in(
+        &self,
+        from: Round,
+        to: Round,
+        apps: &HashMap<AppId, Address>,
+    ) -> Result<Vec<Tip>, ListenerError> {
+        match fetch_blocks(&self.algod, from, to, self.config.fetch_concurrency).await {
+            Ok(blocks) => {
+                let mut tips = Vec::new();
+                for block in &blocks {
+                    tips.extend(extract::tips_in_block(block, apps)?);
+                }
+                Ok(tips)
+            }
+            Err(err) if err.kind() == ErrorKind::NotFound => match &self.indexer {
+                Some(indexer) => self.tips_from_indexer(indexer, from, to, apps).await,
+                None => Err(ListenerError::RoundsUnavailable { from, to }),
+            },
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// Catch-up for rounds algod has pruned: one search over the whole range for application
+    /// calls, paged, filtered in memory for our apps (never one query per creator).
+    async fn tips_from_indexer(
+        &self,
+        indexer: &Indexer,
+        from: Round,
+        to: Round,
+        apps: &HashMap<AppId, Address>,
+    ) -> Result<Vec<Tip>, ListenerError> {
+        tracing::info!(target: "listener", %from, %to, "catching up through the indexer");
+        let mut query = TransactionQuery {
+            min_round: Some(from),
+            max_round: Some(to),
+            tx_type: Some("appl"),
+            ..TransactionQuery::default()
+        };
+        let mut tips = Vec::new();
+        loop {
+            let page = indexer.search_transactions(&query).await?;
+            for txn in &page.transactions {
+                tips.extend(extract::tips_in_indexer_transaction(txn, apps)?);
+            }
+            match page.next_token {
+                Some(next) if !page.transactions.is_empty() => query.next = Some(next),
+                _ => return Ok(tips),
+            }
+        }
+    }
+}
