@@ -39,15 +39,15 @@ mod state {
     fn key_and_value_limits() {
         fails(
             "int 65\nbzero\nint 1\napp_global_put\nint 1",
-            "key too long length was 65, maximum is 64",
+            "key too long: length was 65, maximum is 64",
         );
         fails(
             "byte \"k\"\nint 129\nbzero\napp_global_put\nint 1",
-            "value too long for key 0x6b length was 129",
+            "value too long for key 0x6b: length was 129",
         );
         fails(
             "byte \"key\"\nint 126\nbzero\napp_global_put\nint 1",
-            "key/value total too long for key 0x6b6579 sum was 129",
+            "key/value total too long for key 0x6b6579: sum was 129",
         );
     }
 

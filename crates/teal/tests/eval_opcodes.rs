@@ -80,7 +80,7 @@ mod arithmetic {
         assert_eq!(r[4], 1 << 63);
         fails("int 1\nint 0\nint 0\nint 0\ndivmodw", "/ 0");
         fails("int 1\nint 0\nint 0\ndivw", "divw 0");
-        fails("int 5\nint 0\nint 5\ndivw", "divw overflow 5 <= 5");
+        fails("int 5\nint 0\nint 5\ndivw", "divw overflow: 5 <= 5");
     }
 
     #[test]
@@ -156,8 +156,8 @@ mod bytes {
         assert_eq!(logs, vec![vec![0x11, 0x22], vec![0x22, 0x33, 0x44], vec![0x11, 0x22]]);
         fails("byte 0x00\nint 1\nint 0\nsubstring3", "substring end before start");
         fails("byte 0x00\nint 0\nint 2\nsubstring3", "substring range beyond length of string");
-        fails("byte 0x0011\nextract 3 1", "extraction start 3 is beyond length 2");
-        fails("byte 0x0011\nint 1\nint 2\nextract3", "extraction end 3 is beyond length 2");
+        fails("byte 0x0011\nextract 3 1", "extraction start 3 is beyond length: 2");
+        fails("byte 0x0011\nint 1\nint 2\nextract3", "extraction end 3 is beyond length: 2");
         fails(
             "byte 0x0011\nint 1\nint 18446744073709551615\nextract3",
             "extraction end exceeds uint64",
@@ -169,7 +169,7 @@ mod bytes {
         let body = "byte 0x0102030405060708\nint 6\nextract_uint16\nitob\nlog\n\
                     byte 0x0102030405060708\nint 0\nextract_uint64\nitob\nlog\nint 1";
         assert_eq!(logged_ints(body), vec![0x0708, 0x0102_0304_0506_0708]);
-        fails("byte 0x01\nint 0\nextract_uint32", "extraction end 4 is beyond length 1");
+        fails("byte 0x01\nint 0\nextract_uint32", "extraction end 4 is beyond length: 1");
     }
 
     #[test]
@@ -178,7 +178,7 @@ mod bytes {
             "byte 0x000000\nbyte 0xff\nreplace2 1\nlog\nbyte 0x0000\nint 0\nbyte 0xaabb\nreplace3\nlog\nint 1",
         );
         assert_eq!(logs, vec![vec![0, 0xff, 0], vec![0xaa, 0xbb]]);
-        fails("byte 0x00\nbyte 0xff\nreplace2 1", "replacement end 2 beyond original length 1");
+        fails("byte 0x00\nbyte 0xff\nreplace2 1", "replacement end 2 beyond original length: 1");
     }
 
     #[test]

@@ -128,7 +128,7 @@ fn check_size(group: &[GroupTxn]) -> Result<()> {
 fn prepare(shared: &mut Shared<'_>, txns: &[Txn], params: &EvalParams) {
     let app_calls = txns.iter().filter(|t| t.kind == TxnType::AppCall).count() as u64;
     shared.budget = params.app_budget * app_calls;
-    let paid: u64 = txns.iter().map(|t| t.fee).sum();
+    let paid = txns.iter().fold(0u64, |sum, t| sum.saturating_add(t.fee));
     shared.fee_credit = paid.saturating_sub(params.min_txn_fee * txns.len() as u64);
     let box_refs: usize = txns.iter().map(|t| t.boxes.len()).sum();
     shared.box_quota = BOX_QUOTA_PER_REF * box_refs as u64;

@@ -235,9 +235,9 @@ impl<'a, 'l> Vm<'a, 'l> {
         self.stack.push(Value::Bytes(value));
     }
 
-    /// The `n`th immediate byte of the current instruction.
+    /// The `n`th immediate byte of the current instruction (the size check guarantees it).
     pub(crate) fn imm(&self, n: usize) -> u8 {
-        self.program[self.pc + n]
+        self.program.get(self.pc + n).copied().unwrap_or(0)
     }
 
     /// Fails with go-algorand's wording for opcodes this evaluator leaves out.

@@ -228,10 +228,12 @@ impl MemLedger {
                 )));
             }
         };
-        self.holding_mut(&txn.asset_receiver, asset)?.amount += txn.asset_amount;
+        let to = self.holding_mut(&txn.asset_receiver, asset)?;
+        to.amount = to.amount.saturating_add(txn.asset_amount);
         if txn.asset_close_to != Address::ZERO {
             let rest = self.accounts.entry(source).or_default().holdings.remove(&asset);
-            self.holding_mut(&txn.asset_close_to, asset)?.amount += rest.map_or(0, |h| h.amount);
+            let to = self.holding_mut(&txn.asset_close_to, asset)?;
+            to.amount = to.amount.saturating_add(rest.map_or(0, |h| h.amount));
         }
         Ok(())
     }

@@ -50,7 +50,7 @@ impl Value {
         match self.uint()? {
             0 => Ok(false),
             1 => Ok(true),
-            n => fault(FaultKind::Stack, format!("boolean is neither 1 nor 0 {n}")),
+            n => fault(FaultKind::Stack, format!("boolean is neither 1 nor 0: {n}")),
         }
     }
 

@@ -85,14 +85,14 @@ pub(super) fn extract(bytes: &[u8], start: u64, len: u64) -> OpResult<&[u8]> {
     if start > total {
         return fault(
             FaultKind::Bounds,
-            format!("extraction start {start} is beyond length {total}"),
+            format!("extraction start {start} is beyond length: {total}"),
         );
     }
     let Some(end) = start.checked_add(len) else {
         return fault(FaultKind::Bounds, "extraction end exceeds uint64");
     };
     if end > total {
-        return fault(FaultKind::Bounds, format!("extraction end {end} is beyond length {total}"));
+        return fault(FaultKind::Bounds, format!("extraction end {end} is beyond length: {total}"));
     }
     Ok(&bytes[start as usize..end as usize])
 }
@@ -112,14 +112,14 @@ fn replace(vm: &mut Vm<'_, '_>, start: u64, replacement: Vec<u8>) -> OpResult {
     if start > total {
         return fault(
             FaultKind::Bounds,
-            format!("replacement start {start} beyond length {total}"),
+            format!("replacement start {start} beyond length: {total}"),
         );
     }
     let Some(end) = start.checked_add(replacement.len() as u64) else {
         return fault(FaultKind::Bounds, "replacement end exceeds uint64");
     };
     if end > total {
-        let message = format!("replacement end {end} beyond original length {total}");
+        let message = format!("replacement end {end} beyond original length: {total}");
         return fault(FaultKind::Bounds, message);
     }
     bytes[start as usize..end as usize].copy_from_slice(&replacement);

@@ -65,7 +65,7 @@ fn add_inner(vm: &mut Vm<'_, '_>) -> OpResult {
         return too_many(building, vm.shared.inners_left);
     }
     let min_fee = vm.shared.params.min_txn_fee;
-    let paid: u64 = vm.out.building.iter().map(|t| t.fee).sum();
+    let paid = vm.out.building.iter().fold(0u64, |sum, t| sum.saturating_add(t.fee));
     let group_fee = min_fee * (building as u64 + 1);
     let fee = group_fee.saturating_sub(paid).saturating_sub(vm.shared.fee_credit);
     let current = vm.level.txn();
@@ -311,7 +311,7 @@ fn submit(vm: &mut Vm<'_, '_>) -> OpResult {
 }
 
 fn charge_fees(vm: &mut Vm<'_, '_>) -> OpResult {
-    let paid: u64 = vm.out.building.iter().map(|t| t.fee).sum();
+    let paid = vm.out.building.iter().fold(0u64, |sum, t| sum.saturating_add(t.fee));
     let needed = vm.shared.params.min_txn_fee * vm.out.building.len() as u64;
     if paid < needed {
         let shortfall = needed - paid;
@@ -324,7 +324,7 @@ fn charge_fees(vm: &mut Vm<'_, '_>) -> OpResult {
         }
         vm.shared.fee_credit -= shortfall;
     } else {
-        vm.shared.fee_credit += paid - needed;
+        vm.shared.fee_credit = vm.shared.fee_credit.saturating_add(paid - needed);
     }
     Ok(())
 }

@@ -179,7 +179,7 @@ fn divw(vm: &mut Vm<'_, '_>) -> OpResult {
         return fault(FaultKind::Arithmetic, "divw 0");
     }
     if c <= a {
-        return fault(FaultKind::Arithmetic, format!("divw overflow {c} <= {a}"));
+        return fault(FaultKind::Arithmetic, format!("divw overflow: {c} <= {a}"));
     }
     let quotient = ((u128::from(a) << 64) | u128::from(b)) / u128::from(c);
     vm.push_uint(quotient as u64);

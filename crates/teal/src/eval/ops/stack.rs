@@ -75,7 +75,8 @@ pub(super) fn exec(vm: &mut Vm<'_, '_>, code: u8) -> OpResult {
 }
 
 fn shuffle(vm: &mut Vm<'_, '_>, code: u8) -> OpResult {
-    let n = usize::from(vm.imm(1));
+    let has_immediate = matches!(code, 0x45..=0x47 | 0x4b | 0x4e | 0x4f);
+    let n = if has_immediate { usize::from(vm.imm(1)) } else { 0 };
     let len = vm.stack.len();
     match code {
         0x45 => {

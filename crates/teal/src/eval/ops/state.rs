@@ -96,18 +96,20 @@ fn local_get(vm: &mut Vm<'_, '_>, ex: bool) -> OpResult {
 
 fn check_key_value(key: &[u8], value: &Value) -> OpResult {
     if key.len() > MAX_KEY_LEN {
-        let message = format!("key too long length was {}, maximum is {MAX_KEY_LEN}", key.len());
+        let message = format!("key too long: length was {}, maximum is {MAX_KEY_LEN}", key.len());
         return fault(FaultKind::Limit, message);
     }
     if let Value::Bytes(b) = value {
         let hex: String = key.iter().map(|x| format!("{x:02x}")).collect();
         if b.len() > MAX_KEY_VALUE_LEN {
-            let message = format!("value too long for key 0x{hex} length was {}", b.len());
+            let message = format!("value too long for key 0x{hex}: length was {}", b.len());
             return fault(FaultKind::Limit, message);
         }
         if key.len() + b.len() > MAX_KEY_VALUE_LEN {
-            let message =
-                format!("key/value total too long for key 0x{hex} sum was {}", key.len() + b.len());
+            let message = format!(
+                "key/value total too long for key 0x{hex}: sum was {}",
+                key.len() + b.len()
+            );
             return fault(FaultKind::Limit, message);
         }
     }

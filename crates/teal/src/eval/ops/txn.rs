@@ -402,6 +402,6 @@ fn gaid(vm: &mut Vm<'_, '_>, group_index: u64, op: &str) -> OpResult {
             vm.push_uint(id);
             Ok(())
         }
-        _ => fault(FaultKind::Bounds, format!("{op} index {g} did not create anything")),
+        _ => fault(FaultKind::Bounds, format!("{op}: index {g} did not create anything")),
     }
 }
