@@ -1,5 +1,7 @@
 //! The `tipforge` command.
 
+mod devnet;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -24,6 +26,8 @@ enum Command {
         #[arg(long, short)]
         config: Option<PathBuf>,
     },
+    /// Run the embedded Algorand dev network (algod and indexer APIs), a LocalNet stand-in.
+    Devnet(devnet::DevnetArgs),
     /// Print the version and exit.
     Version,
 }
@@ -32,6 +36,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Serve { config }) => serve(config.as_deref()),
+        Some(Command::Devnet(args)) => devnet::run(args),
         Some(Command::Version) => {
             #[allow(clippy::print_stdout)]
             {

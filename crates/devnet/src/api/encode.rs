@@ -9,6 +9,11 @@ use tipforge_teal::eval::{AssetParams, Delta, Schema, StateDelta, Value as TealV
 
 use crate::ledger::{EvalDelta, State};
 
+/// A boolean query flag: SDKs send `true`, `True` or `1`.
+pub(crate) fn is_true(flag: Option<&str>) -> bool {
+    flag.is_some_and(|f| f.eq_ignore_ascii_case("true") || f == "1")
+}
+
 /// Base64 of `bytes`.
 pub(crate) fn b64(bytes: &[u8]) -> Json {
     Json::String(BASE64.encode(bytes))

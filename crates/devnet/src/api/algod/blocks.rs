@@ -21,7 +21,7 @@ use crate::node::SharedBlock;
 pub(super) struct BlockQuery {
     format: Option<String>,
     #[serde(rename = "header-only")]
-    header_only: Option<bool>,
+    header_only: Option<String>,
 }
 
 fn find(state: &AppState, round: &str) -> ApiResult<SharedBlock> {
@@ -40,7 +40,7 @@ pub(super) async fn block(
 ) -> ApiResult<Response> {
     let block = find(&state, &round)?;
     let mut value = block.to_value();
-    if query.header_only == Some(true) {
+    if super::super::encode::is_true(query.header_only.as_deref()) {
         if let Value::Map(map) = &mut value {
             map.remove(&Key::from("txns"));
         }

@@ -12,7 +12,8 @@ use super::super::error::{ApiError, ApiResult};
 
 #[derive(Debug, Deserialize)]
 pub(super) struct CompileQuery {
-    sourcemap: Option<bool>,
+    /// Python SDKs send `True`/`False`, so any case of "true" counts.
+    sourcemap: Option<String>,
 }
 
 pub(super) async fn compile(
@@ -27,7 +28,7 @@ pub(super) async fn compile(
         "hash": Address::for_program(&assembled.program).to_string(),
         "result": b64(&assembled.program),
     });
-    if query.sourcemap == Some(true) {
+    if query.sourcemap.is_some_and(|flag| flag.eq_ignore_ascii_case("true")) {
         let entries: Vec<Json_> =
             assembled.source_map.entries().map(|(pc, line)| json!([pc, line])).collect();
         json["sourcemap"] = json!({ "version": 3, "sources": [], "names": [], "mapping": "", "pc-to-line": entries });

@@ -37,10 +37,10 @@ pub(super) struct Search {
     application_id: Option<u64>,
     address: Option<String>,
     address_role: Option<String>,
-    exclude_close_to: Option<bool>,
+    exclude_close_to: Option<String>,
     currency_greater_than: Option<u64>,
     currency_less_than: Option<u64>,
-    rekey_to: Option<bool>,
+    rekey_to: Option<String>,
 }
 
 /// The parsed filter.
@@ -90,10 +90,10 @@ impl Filter {
                 .map(|a| a.parse().map_err(|_| bad("address")))
                 .transpose()?,
             role: search.address_role.clone(),
-            exclude_close_to: search.exclude_close_to.unwrap_or(false),
+            exclude_close_to: super::super::encode::is_true(search.exclude_close_to.as_deref()),
             greater: search.currency_greater_than,
             less: search.currency_less_than,
-            rekey_to: search.rekey_to.unwrap_or(false),
+            rekey_to: super::super::encode::is_true(search.rekey_to.as_deref()),
         })
     }
 
