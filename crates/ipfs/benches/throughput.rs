@@ -48,8 +48,11 @@ fn storing(c: &mut Criterion) {
                     let config = StoreConfig { fsync, ..StoreConfig::new(dir.path()) };
                     (dir, runtime.block_on(LocalStore::open(config)).expect("an empty store"))
                 },
-                |(_dir, store)| {
-                    runtime.block_on(store.add_bytes(data.clone(), ImportOptions::kubo_v0()))
+                // Returned, not dropped: criterion drops outputs after timing, so deleting
+                // the directory is not measured.
+                |(dir, store)| {
+                    let added = store.add_bytes(data.clone(), ImportOptions::kubo_v0());
+                    (runtime.block_on(added).expect("stored"), store, dir)
                 },
                 criterion::BatchSize::PerIteration,
             )

@@ -90,7 +90,8 @@ fn error_response(error: IpfsError) -> Response {
         ErrorKind::NotFound => plain(StatusCode::NOT_FOUND, "no such content"),
         ErrorKind::InvalidInput => plain(StatusCode::BAD_REQUEST, "content is not a file"),
         ErrorKind::Transient | ErrorKind::Permanent | ErrorKind::Internal => {
-            tracing::error!(target: "ipfs::gateway", error = &error as &dyn std::error::Error, "serving content failed");
+            let error: &dyn std::error::Error = &error;
+            tracing::error!(target: "ipfs::gateway", error, "serving content failed");
             plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
         }
     }
