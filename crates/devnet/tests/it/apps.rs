@@ -121,3 +121,52 @@ async fn only_the_creator_deletes_and_the_app_account_closes_back() {
     assert_eq!(gone, StatusCode::NOT_FOUND);
     assert_eq!(net.balance(&Address::for_app(app)).await, 0);
 }
+
+const BOX_APP: &str = "#pragma version 10
+txn ApplicationID
+bz done
+byte \"tips\"
+byte \"hello\"
+box_put
+byte \"count\"
+byte \"count\"
+app_global_get
+int 1
++
+app_global_put
+done:
+int 1
+";
+
+#[tokio::test]
+async fn boxes_global_state_and_extra_pages_are_charged_to_minimum_balances() {
+    let net = TestNet::spawn().await;
+    let creator = net.key(0);
+    let approval = tipforge_teal::assemble(BOX_APP).expect("assembles").program;
+    let clear = tipforge_teal::assemble("#pragma version 10\nint 1\n").expect("assembles").program;
+    let create = AppCall::create(approval, clear, StateSchema::new(1, 0), StateSchema::new(0, 0))
+        .extra_pages(1);
+    let before =
+        net.get(&format!("/v2/accounts/{}", creator.address())).await.1["min-balance"].as_u64();
+    let created = net.confirm(&[net.signed(&creator, create).await]).await;
+    let app = AppId(created["application-index"].as_u64().expect("app"));
+    let after =
+        net.get(&format!("/v2/accounts/{}", creator.address())).await.1["min-balance"].as_u64();
+    net.pay(&creator, Address::for_app(app), 200_000).await;
+
+    let call = AppCall::new(app).box_ref(app, b"tips".to_vec());
+    let called = net.confirm(&[net.signed(&creator, call).await]).await;
+    let (_, app_account) = net.get(&format!("/v2/accounts/{}", Address::for_app(app))).await;
+    let (_, stored) = net.get(&format!("/v2/applications/{}/box?name=str:tips", app.0)).await;
+    let (_, names) = net.get(&format!("/v2/applications/{}/boxes", app.0)).await;
+    let (_, info) = net.get(&format!("/v2/applications/{}", app.0)).await;
+
+    // 100,000 per page (two) plus 25,000 + 3,500 for the one integer.
+    assert_eq!(after.zip(before).map(|(a, b)| a - b), Some(228_500));
+    assert_eq!(called["global-state-delta"][0]["value"]["uint"].as_u64(), Some(1), "{called}");
+    assert_eq!(app_account["min-balance"].as_u64(), Some(100_000 + 2_500 + 400 * 9));
+    assert_eq!(app_account["total-boxes"].as_u64(), Some(1));
+    assert_eq!(stored["value"], BASE64.encode(b"hello"));
+    assert_eq!(names["boxes"].as_array().map(Vec::len), Some(1));
+    assert_eq!(info["params"]["extra-program-pages"].as_u64(), Some(1));
+}
