@@ -78,7 +78,7 @@ impl LocalStore {
     pub async fn open(config: StoreConfig) -> Result<Self> {
         let (blocks, pins) = spawn_blocking(move || {
             let blocks = Blocks::open(&config.data_dir, config.fsync)?;
-            Ok::<_, IpfsError>((blocks, Pins::open(&config.data_dir)?))
+            Ok::<_, IpfsError>((blocks, Pins::open(&config.data_dir, config.fsync)?))
         })
         .await??;
         Ok(Self { blocks, pins, gc_lock: Arc::default() })

@@ -1,5 +1,6 @@
 //! Pins as empty files named by CID under `pins/`: adding or removing one is a single atomic
-//! file-system operation, so a crash leaves every pin either set or not.
+//! file-system operation, so a crash leaves every pin either set or not. With fsync on, a pin
+//! is on disk before `add` returns.
 
 use std::fs;
 use std::io;
@@ -12,18 +13,24 @@ use crate::error::{IpfsError, Result};
 #[derive(Debug, Clone)]
 pub(crate) struct Pins {
     dir: Arc<PathBuf>,
+    fsync: bool,
 }
 
 impl Pins {
-    pub(crate) fn open(root: &Path) -> Result<Self> {
+    pub(crate) fn open(root: &Path, fsync: bool) -> Result<Self> {
         let dir = root.join("pins");
         fs::create_dir_all(&dir).map_err(|e| IpfsError::io(&dir, e))?;
-        Ok(Self { dir: Arc::new(dir) })
+        Ok(Self { dir: Arc::new(dir), fsync })
     }
 
     pub(crate) fn add(&self, cid: &Cid) -> Result<()> {
         let path = self.dir.join(cid.to_string());
-        fs::File::create(&path).map(drop).map_err(|e| IpfsError::io(path, e))
+        fs::File::create(&path).map_err(|e| IpfsError::io(&path, e))?;
+        if self.fsync {
+            let dir = fs::File::open(self.dir.as_path());
+            dir.and_then(|d| d.sync_all()).map_err(|e| IpfsError::io(&*self.dir, e))?;
+        }
+        Ok(())
     }
 
     pub(crate) fn remove(&self, cid: &Cid) -> Result<bool> {
