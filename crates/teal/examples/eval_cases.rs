@@ -95,7 +95,7 @@ fn build_ledger(case: &Json) -> MemLedger {
     for opted in list(&case["opted_in"]) {
         ledger.opt_in_app(addr(opted), app);
     }
-    ledger.set_next_id(uint(&case["next_id"]).max(1));
+    ledger.set_txn_counter(uint(&case["txn_counter"]));
     ledger
 }
 

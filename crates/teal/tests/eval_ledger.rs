@@ -30,7 +30,12 @@ mod state {
              byte \"c\"\nint 1\napp_global_put\nbyte \"c\"\napp_global_del\n\
              byte \"a\"\napp_global_get\nint 5\n==\nassert\nint 0\nbyte \"b\"\napp_global_get_ex\nassert\npop\nint 1",
         );
-        assert_eq!(outcome.global_delta.len(), 2, "a put then deleted key leaves no delta");
+        let deleted = outcome.global_delta[&b"c".to_vec()].clone();
+        assert_eq!(
+            deleted,
+            Delta::Deleted,
+            "go-algorand reports a put-then-deleted key as deleted"
+        );
         assert_eq!(outcome.global_delta[&b"a".to_vec()], Delta::Set(Value::Uint(5)));
         assert_eq!(outcome.global_delta[&b"b".to_vec()], Delta::Set(Value::Bytes(b"x".to_vec())));
     }
@@ -53,7 +58,10 @@ mod state {
 
     #[test]
     fn local_state_needs_opt_in() {
-        fails("txn Sender\nbyte \"l\"\nint 1\napp_local_put\nint 1", "is not opted in to app 1001");
+        fails(
+            "txn Sender\nbyte \"l\"\nint 1\napp_local_put\nint 1",
+            "has not opted in to app 1001",
+        );
         let mut txn = call();
         txn.on_completion = OnCompletion::OptIn;
         let outcome = run_txn(
@@ -199,7 +207,7 @@ mod inner {
                     itxn CreatedAssetID\ndup\nitob\nlog\nglobal CurrentApplicationAddress\nswap\n\
                     asset_holding_get AssetBalance\nassert\nint 9\n==";
         let outcome = approves(body);
-        assert_eq!(outcome.inner[0].created.asset, Some(AssetId(1_002)));
+        assert_eq!(outcome.inner[0].created.asset, Some(AssetId(1_003)));
     }
 
     #[test]

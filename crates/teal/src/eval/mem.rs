@@ -45,7 +45,9 @@ pub struct MemLedger {
     assets: BTreeMap<AssetId, AssetParams>,
     apps: BTreeMap<AppId, App>,
     boxes: BTreeMap<(AppId, Vec<u8>), Vec<u8>>,
-    next_id: u64,
+    /// go-algorand's transaction counter: every applied transaction (inner ones too) takes
+    /// the next number, and a created asset or app gets its transaction's number as id.
+    txn_counter: u64,
 }
 
 impl Default for MemLedger {
@@ -58,7 +60,7 @@ impl Default for MemLedger {
             assets: BTreeMap::new(),
             apps: BTreeMap::new(),
             boxes: BTreeMap::new(),
-            next_id: 1_001,
+            txn_counter: 1_000,
         }
     }
 }
@@ -70,9 +72,9 @@ impl MemLedger {
         self.timestamp = timestamp;
     }
 
-    /// Sets the next id handed to a created asset or app.
-    pub fn set_next_id(&mut self, next: u64) {
-        self.next_id = next;
+    /// Sets the transaction counter (the next transaction is number `counter + 1`).
+    pub fn set_txn_counter(&mut self, counter: u64) {
+        self.txn_counter = counter;
     }
 
     /// Sets an account's balance.
@@ -83,7 +85,7 @@ impl MemLedger {
     /// Installs an app with `id` (its account is not funded).
     pub fn create_app(&mut self, id: AppId, params: AppParams) {
         self.apps.insert(id, App { params, global: BTreeMap::new() });
-        self.next_id = self.next_id.max(id.0 + 1);
+        self.txn_counter = self.txn_counter.max(id.0);
     }
 
     /// Installs an asset with `id` whose whole supply the creator holds.
@@ -91,7 +93,7 @@ impl MemLedger {
         let holding = AssetHolding { amount: params.total, frozen: false };
         self.accounts.entry(params.creator).or_default().holdings.insert(id, holding);
         self.assets.insert(id, params);
-        self.next_id = self.next_id.max(id.0 + 1);
+        self.txn_counter = self.txn_counter.max(id.0);
     }
 
     /// Opts `addr` in to `asset` with a zero balance.
@@ -176,10 +178,9 @@ impl MemLedger {
         Ok(())
     }
 
-    fn next_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
+    fn count_txn(&mut self) -> u64 {
+        self.txn_counter += 1;
+        self.txn_counter
     }
 
     fn pay(&mut self, txn: &Txn) -> Result<(), Fault> {
@@ -241,7 +242,7 @@ impl MemLedger {
     fn asset_config(&mut self, txn: &Txn) -> Result<Created, Fault> {
         let p = &txn.asset_params;
         if txn.config_asset.0 == 0 {
-            let id = AssetId(self.next_id());
+            let id = AssetId(self.txn_counter);
             let params = AssetParams {
                 total: p.total,
                 decimals: p.decimals,
@@ -381,6 +382,7 @@ impl Ledger for MemLedger {
     }
 
     fn apply(&mut self, txn: &Txn) -> Result<Created, Fault> {
+        self.count_txn();
         self.debit(&txn.sender, txn.fee)?;
         let created = match txn.kind {
             TxnType::Payment => self.pay(txn).map(|()| Created::default())?,
@@ -400,9 +402,10 @@ impl Ledger for MemLedger {
     }
 
     fn begin_app_call(&mut self, txn: &Txn) -> Result<AppId, Fault> {
+        self.count_txn();
         self.debit(&txn.sender, txn.fee)?;
         let app = if txn.app_id.0 == 0 {
-            let id = AppId(self.next_id());
+            let id = AppId(self.txn_counter);
             let params = AppParams {
                 approval_program: txn.approval_program.clone(),
                 clear_program: txn.clear_program.clone(),

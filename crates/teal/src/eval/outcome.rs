@@ -117,9 +117,10 @@ impl CallRecord {
 
 fn diff(before: Option<Value>, now: Option<Value>) -> Option<Delta> {
     match (before, now) {
-        (before, now) if before == now => None,
+        (Some(before), Some(now)) if before == now => None,
         (_, Some(value)) => Some(Delta::Set(value)),
-        (Some(_), None) => Some(Delta::Deleted),
-        (None, None) => None,
+        // go-algorand reports a delete for any written key that ends absent, even one that
+        // did not exist before the call.
+        (_, None) => Some(Delta::Deleted),
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn exec(vm: &mut Vm<'_, '_>, code: u8) -> OpResult {
             let replacement = vm.pop_bytes()?;
             let start = vm.pop_uint()?;
             let name = vm.pop_bytes()?;
-            splice(vm, name, start, replacement.len() as u64, replacement)
+            replace(vm, name, start, replacement)
         }
         0xbc => {
             let name = vm.pop_bytes()?;
@@ -253,6 +253,25 @@ fn splice(
     spliced.extend_from_slice(&original[end..]);
     spliced.resize(original.len(), 0);
     store(vm, &name, Some(spliced))
+}
+
+fn replace(vm: &mut Vm<'_, '_>, name: Vec<u8>, start: u64, replacement: Vec<u8>) -> OpResult {
+    check_name(&name, 0)?;
+    let mut content = existing(vm, &name, Access::Write)?;
+    let total = content.len() as u64;
+    if start > total {
+        return fault(
+            FaultKind::Bounds,
+            format!("replacement start {start} beyond length: {total}"),
+        );
+    }
+    let end = start + replacement.len() as u64;
+    if end > total {
+        let message = format!("replacement end {end} beyond original length: {total}");
+        return fault(FaultKind::Bounds, message);
+    }
+    content[start as usize..end as usize].copy_from_slice(&replacement);
+    store(vm, &name, Some(content))
 }
 
 fn resize(vm: &mut Vm<'_, '_>) -> OpResult {

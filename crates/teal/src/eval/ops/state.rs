@@ -83,7 +83,10 @@ fn local_get(vm: &mut Vm<'_, '_>, ex: bool) -> OpResult {
             push_found(vm, None);
             return Ok(());
         }
-        return fault(FaultKind::State, format!("account {addr} is not opted in to app {}", app.0));
+        return fault(
+            FaultKind::State,
+            format!("cannot fetch key, {addr} has not opted in to app {}", app.0),
+        );
     }
     let found = ledger.local_get(&addr, app, &key);
     if ex {
@@ -141,7 +144,7 @@ fn opted_in_account(vm: &mut Vm<'_, '_>, value: &Value) -> OpResult<Address> {
     if !vm.shared.ledger_ref()?.opted_in(&addr, vm.app) {
         return fault(
             FaultKind::State,
-            format!("account {addr} is not opted in to app {}", vm.app.0),
+            format!("cannot fetch key, {addr} has not opted in to app {}", vm.app.0),
         );
     }
     Ok(addr)
