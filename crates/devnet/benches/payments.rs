@@ -1,6 +1,8 @@
 #![allow(missing_docs)] // criterion_group! generates undocumented functions.
 //! Signed payments applied per second by the node in dev mode (a block
-//! per payment) and interval mode (everything pooled, then one block).
+//! per payment) and interval mode (everything pooled, then one block), submitted one by one or
+//! as a batch whose signatures are verified on every core; and signature verification alone,
+//! the bound of the one-by-one paths.
 //!
 //! `CARGO_TARGET_DIR=/work/target-devnet cargo bench -p tipforge-devnet --bench payments`
 
@@ -15,6 +17,7 @@ use tipforge_devnet::node::{Chain, Node, unix_now};
 use tipforge_devnet::{Genesis, GenesisConfig, MiningMode};
 
 const PAYMENTS: usize = 2_000;
+const DEV_PAYMENTS: usize = 900;
 
 fn signed_payments(genesis: &Genesis) -> Vec<SignedTransaction> {
     let params = SuggestedParams {
@@ -54,13 +57,17 @@ fn payments(c: &mut Criterion) {
         .sample_size(10)
         .measurement_time(Duration::from_secs(8));
 
+    // A payment's validity window spans at most 1,000 rounds, and dev mode spends one per payment.
+    let dev_txns = &txns[..DEV_PAYMENTS];
+    group.throughput(Throughput::Elements(DEV_PAYMENTS as u64));
     group.bench_function("dev_mode_block_per_payment", |b| {
         b.iter_batched(
             || node(&genesis, MiningMode::Dev),
-            |node| txns.iter().for_each(|t| submit(&node, t)),
+            |node| dev_txns.iter().for_each(|t| submit(&node, t)),
             BatchSize::PerIteration,
         )
     });
+    group.throughput(Throughput::Elements(PAYMENTS as u64));
     group.bench_function("interval_mode_one_block", |b| {
         b.iter_batched(
             || node(&genesis, MiningMode::Interval(Duration::from_secs(3600))),
@@ -70,6 +77,20 @@ fn payments(c: &mut Criterion) {
             },
             BatchSize::PerIteration,
         )
+    });
+    let groups: Vec<Vec<SignedTransaction>> = txns.iter().map(|t| vec![t.clone()]).collect();
+    group.bench_function("interval_mode_batch_parallel_verify", |b| {
+        b.iter_batched(
+            || node(&genesis, MiningMode::Interval(Duration::from_secs(3600))),
+            |node| {
+                assert!(node.submit_batch(&groups).iter().all(Result::is_ok));
+                node.produce();
+            },
+            BatchSize::PerIteration,
+        )
+    });
+    group.bench_function("signature_verification_only", |b| {
+        b.iter(|| txns.iter().for_each(|t| t.verify().expect("valid signature")))
     });
     group.finish();
 }

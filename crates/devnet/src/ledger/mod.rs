@@ -21,6 +21,7 @@ use tipforge_teal::eval::{
 };
 
 pub use apply_data::{ApplyData, EvalDelta, InnerTxn, go_string};
+pub use check::{Signatures, verify_signatures};
 pub use context::BlockContext;
 pub use convert::{from_txn, to_txn};
 pub use state::{Account, App, LocalState, State, min_balance};
@@ -45,17 +46,17 @@ pub fn apply_group(
     group: &[SignedTransaction],
     ctx: &BlockContext,
 ) -> Result<(State, Vec<AppliedTxn>)> {
-    apply_group_with(state, group, ctx, false)
+    apply_group_with(state, group, ctx, Signatures::Verify)
 }
 
-/// [`apply_group`], optionally accepting members with no signature at all (simulation).
+/// [`apply_group`] with a choice of signature checking.
 pub fn apply_group_with(
     state: &State,
     group: &[SignedTransaction],
     ctx: &BlockContext,
-    allow_empty_signatures: bool,
+    signatures: Signatures,
 ) -> Result<(State, Vec<AppliedTxn>)> {
-    let typed = check::check_group(state, group, ctx, allow_empty_signatures)?;
+    let typed = check::check_group(state, group, ctx, signatures)?;
     let txns: Vec<Txn> = typed.iter().zip(group).map(|(t, s)| to_txn(t, s.id())).collect();
     let mut writer = Writer::new(state.clone(), ctx);
     let needs_avm = group.iter().zip(&txns).any(|(signed, txn)| {

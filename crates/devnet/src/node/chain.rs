@@ -9,7 +9,7 @@ use super::block::{Block, BlockHeader, BlockTxn, SharedBlock};
 use super::pool::{Pool, PooledGroup};
 use crate::error::Result;
 use crate::genesis::Genesis;
-use crate::ledger::{AppliedTxn, BlockContext, State, apply_group};
+use crate::ledger::{AppliedTxn, BlockContext, Signatures, State, apply_group, apply_group_with};
 
 /// Where a confirmed transaction is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,9 +114,10 @@ impl Chain {
 
     /// Checks `group` against the pending state (committed plus pool) and pools it; returns
     /// the id of its first transaction.
-    pub fn submit(&mut self, group: &[SignedTransaction]) -> Result<TxId> {
+    pub fn submit(&mut self, group: &[SignedTransaction], signatures: Signatures) -> Result<TxId> {
         let pending = self.pool.last_state().unwrap_or(&self.committed);
-        let (state_after, applied) = apply_group(pending, group, &self.next_context())?;
+        let (state_after, applied) =
+            apply_group_with(pending, group, &self.next_context(), signatures)?;
         let first = applied.first().map(|t| t.signed.id());
         self.pool.push(PooledGroup { applied, state_after });
         Ok(first.expect("an accepted group has members"))

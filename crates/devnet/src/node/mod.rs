@@ -22,6 +22,7 @@ pub use store::{BlockLog, StoreError, state_digest};
 
 use crate::config::MiningMode;
 use crate::error::Result;
+use crate::ledger::{Signatures, verify_signatures};
 
 /// Unix seconds now.
 pub fn unix_now() -> u64 {
@@ -70,9 +71,43 @@ impl Node {
 
     /// Accepts a group into the pool; in dev mode (unless paused) it is sealed into its own
     /// block before this returns, as go-algorand's dev mode does.
+    ///
+    /// Signatures are verified before the chain is locked, so concurrent submissions verify in
+    /// parallel.
     pub fn submit(&self, group: &[SignedTransaction]) -> Result<TxId> {
+        verify_signatures(group)?;
+        self.submit_verified(group)
+    }
+
+    /// Submits many groups, verifying their signatures on every core first; one result per
+    /// group, in order.
+    pub fn submit_batch(&self, groups: &[Vec<SignedTransaction>]) -> Vec<Result<TxId>> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let chunk = groups.len().div_ceil(threads).max(1);
+        let verified: Vec<Result<()>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = groups
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter().map(|g| verify_signatures(g)).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("signature verification does not panic"))
+                .collect()
+        });
+        groups
+            .iter()
+            .zip(verified)
+            .map(|(group, verified)| verified.and_then(|()| self.submit_verified(group)))
+            .collect()
+    }
+
+    fn submit_verified(&self, group: &[SignedTransaction]) -> Result<TxId> {
         let mut chain = self.chain();
-        let txid = chain.submit(group)?;
+        let txid = chain.submit(group, Signatures::Verified)?;
         tracing::debug!(target: "devnet::pool", %txid, size = group.len(), "group accepted");
         if self.mode == MiningMode::Dev && !self.is_paused() {
             self.seal(&mut chain, 1, false);

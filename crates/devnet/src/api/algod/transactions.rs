@@ -12,7 +12,7 @@ use super::super::AppState;
 use super::super::encode::{b64, msgpack_json};
 use super::super::error::{ApiError, ApiResult};
 use super::super::txn_json;
-use crate::ledger::apply_group_with;
+use crate::ledger::{Signatures, apply_group_with};
 use crate::node::{Found, PROTOCOL};
 
 pub(super) async fn params(State(state): State<AppState>) -> Json<Json_> {
@@ -117,7 +117,8 @@ pub(super) async fn simulate(State(state): State<AppState>, body: Bytes) -> ApiR
             .map(|t| SignedTransaction::from_value(t.clone()))
             .collect::<Result<_, _>>()
             .map_err(|e| ApiError::bad_request(format!("msgpack decode error: {e}")))?;
-        results.push(match apply_group_with(&pending, &signed, &ctx, allow_empty) {
+        let signatures = if allow_empty { Signatures::AllowEmpty } else { Signatures::Verify };
+        results.push(match apply_group_with(&pending, &signed, &ctx, signatures) {
             Ok((_, applied)) => {
                 let txn_results: Vec<Json_> = applied
                     .iter()
