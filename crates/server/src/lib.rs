@@ -1,4 +1,5 @@
-//! TipForge's server: typed configuration, the SQL store, wallet sign-in and the HTTP API.
+//! TipForge's server: typed configuration, the SQL store, wallet sign-in, the chain listener
+//! and the HTTP API.
 //!
 //! [`build`] turns a [`Config`] into an [`App`] bound to its address; [`App::run`] serves until
 //! a shutdown signal.
@@ -8,9 +9,11 @@ pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod listener;
+pub mod network;
 pub mod rate_limit;
 pub mod store;
 
+mod observability;
 mod startup;
 mod supervisor;
 mod sweeper;

@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use tipforge_algo::Address;
+use tipforge_devnet::DevnetHandle;
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 
@@ -15,6 +17,9 @@ use crate::api::{self, AppState, RateLimiters};
 use crate::auth::Auth;
 use crate::config::{Config, ConfigError};
 use crate::domain::Clock;
+use crate::listener::{Listener, ListenerConfig, ListenerMetrics};
+use crate::network::{Network, NetworkError};
+use crate::observability;
 use crate::rate_limit::{IpRateLimiter, TrustedProxies};
 use crate::store::{Store, StoreError};
 use crate::supervisor::{RunError, Supervisor};
@@ -38,6 +43,9 @@ pub enum StartupError {
     /// The database could not be opened or migrated.
     #[error("cannot open the database")]
     Store(#[from] StoreError),
+    /// The chain could not be reached, or the platform account set up.
+    #[error("cannot set up the Algorand network")]
+    Network(#[from] NetworkError),
     /// The listen address could not be bound.
     #[error("cannot listen on {address}")]
     Bind {
@@ -58,12 +66,25 @@ pub struct App {
     store: Store,
     clock: Clock,
     limiters: RateLimiters,
+    chain: Chain,
     shutdown: CancellationToken,
     grace: Duration,
 }
 
-/// Validates `config`, opens and migrates the database, and binds the listen address (port 0
-/// picks a free one; [`App::address`] tells which).
+/// The chain side of an [`App`]: where it points, the listener and the embedded devnet.
+#[derive(Debug)]
+struct Chain {
+    algod_url: String,
+    indexer_url: Option<String>,
+    platform: Address,
+    listener: Listener,
+    listener_metrics: Arc<ListenerMetrics>,
+    devnet: Option<DevnetHandle>,
+}
+
+/// Validates `config`, opens and migrates the database, connects to the chain (starting the
+/// embedded devnet when no algod URL is set), readies the platform account and the listener,
+/// and binds the listen address (port 0 picks a free one; [`App::address`] tells which).
 pub async fn build(config: Config) -> Result<App, StartupError> {
     config.validate()?;
     std::fs::create_dir_all(&config.data_dir)
@@ -76,22 +97,46 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         auth: IpRateLimiter::new(config.rate_limits.auth(), proxies.clone()),
         registration: IpRateLimiter::new(config.rate_limits.registration(), proxies),
     };
-    let state = AppState { store: store.clone(), auth, clock: clock.clone() };
+    let network = Network::connect(&config.chain, &config.data_dir).await?;
+    let listener = Listener::new(
+        network.algod.clone(),
+        network.indexer.clone(),
+        store.clone(),
+        clock.clone(),
+        ListenerConfig::default(),
+    );
+    let state = AppState {
+        store: store.clone(),
+        auth,
+        clock: clock.clone(),
+        algod: network.algod_probe.clone(),
+        listener: listener.metrics().clone(),
+        chain: network.metrics.clone(),
+        prometheus: observability::prometheus(),
+    };
+    let chain = Chain {
+        algod_url: network.algod_url,
+        indexer_url: network.indexer_url,
+        platform: network.platform.address(),
+        listener_metrics: listener.metrics().clone(),
+        listener,
+        devnet: network.devnet,
+    };
     let router = api::router(state, &limiters, &config.http.cors_origins);
-    let listener = TcpListener::bind(config.bind)
+    let http = TcpListener::bind(config.bind)
         .await
         .map_err(|source| StartupError::Bind { address: config.bind, source })?;
-    let address = listener
-        .local_addr()
-        .map_err(|source| StartupError::Bind { address: config.bind, source })?;
+    let address =
+        http.local_addr().map_err(|source| StartupError::Bind { address: config.bind, source })?;
     tracing::info!(target: "server", %address, "listening");
     Ok(App {
         address,
-        listener,
+        listener: http,
         router,
         store,
         clock,
         limiters,
+        chain,
         shutdown: CancellationToken::new(),
         grace: Duration::from_secs(config.http.shutdown_grace_secs),
     })
@@ -111,6 +156,31 @@ impl App {
     /// The server's clock; advancing it moves every expiry the server checks.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// algod's URL (the embedded devnet's when none is configured).
+    pub fn algod_url(&self) -> &str {
+        &self.chain.algod_url
+    }
+
+    /// The indexer's URL, when there is one.
+    pub fn indexer_url(&self) -> Option<&str> {
+        self.chain.indexer_url.as_deref()
+    }
+
+    /// The platform account's address.
+    pub fn platform_address(&self) -> Address {
+        self.chain.platform
+    }
+
+    /// The listener's live figures.
+    pub fn listener_metrics(&self) -> &Arc<ListenerMetrics> {
+        &self.chain.listener_metrics
+    }
+
+    /// The embedded devnet, when the server started one.
+    pub fn devnet(&self) -> Option<&DevnetHandle> {
+        self.chain.devnet.as_ref()
     }
 
     /// A token that, when cancelled, shuts the server down gracefully.
@@ -145,8 +215,13 @@ impl App {
         let mut supervisor = Supervisor::new(self.shutdown.clone());
         supervisor.spawn("http", serve(self.listener, self.router, self.shutdown.clone()));
         supervisor.spawn("sweeper", sweeper.run(self.shutdown.clone()));
+        supervisor.spawn("listener", self.chain.listener.run(self.shutdown.clone()));
         let result = supervisor.wait(self.grace).await;
         self.store.close().await;
+        if let Some(devnet) = self.chain.devnet {
+            // Stopped last, so the listener's final cycle can still read from it.
+            devnet.shutdown().await;
+        }
         tracing::info!(target: "server", "stopped");
         result
     }

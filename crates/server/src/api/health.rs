@@ -1,4 +1,5 @@
-//! `GET /health`: 200 while every dependency answers, 503 naming the ones that do not.
+//! `GET /health`: 200 while the database and algod answer and the listener shows life, 503
+//! naming the failing parts otherwise.
 
 use std::error::Error;
 
@@ -17,12 +18,27 @@ pub(super) fn router() -> Router<AppState> {
 struct HealthView {
     status: &'static str,
     database: &'static str,
+    algod: &'static str,
+    listener: &'static str,
 }
 
 async fn health(State(state): State<AppState>) -> ApiResult<Envelope<HealthView>> {
-    if let Err(err) = state.store.ping().await {
+    let (database, algod) = tokio::join!(state.store.ping(), state.algod.health());
+    let mut failing = Vec::new();
+    if let Err(err) = database {
         tracing::warn!(target: "api", error = &err as &dyn Error, "database is down");
-        return Err(ApiError::Unhealthy { failing: vec!["database"] });
+        failing.push("database");
     }
-    Ok(Envelope::new(HealthView { status: "ok", database: "ok" }))
+    if let Err(err) = algod {
+        tracing::warn!(target: "api", error = &err as &dyn Error, "algod is down");
+        failing.push("algod");
+    }
+    if !state.listener.is_alive() {
+        tracing::warn!(target: "api", "listener heartbeat is stale");
+        failing.push("listener");
+    }
+    if !failing.is_empty() {
+        return Err(ApiError::Unhealthy { failing });
+    }
+    Ok(Envelope::new(HealthView { status: "ok", database: "ok", algod: "ok", listener: "ok" }))
 }

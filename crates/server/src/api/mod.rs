@@ -5,6 +5,8 @@ mod envelope;
 mod error;
 mod extract;
 mod health;
+mod listener;
+mod metrics;
 mod tips;
 
 use std::sync::Arc;
@@ -15,12 +17,15 @@ use axum::extract::{MatchedPath, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method, Uri};
 use axum::response::Response;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tipforge_chain::{Algod, ChainMetrics};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::auth::Auth;
 use crate::domain::Clock;
+use crate::listener::ListenerMetrics;
 use crate::rate_limit::IpRateLimiter;
 use crate::store::Store;
 
@@ -37,6 +42,14 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// The server's clock.
     pub clock: Clock,
+    /// The node client, for health checks.
+    pub algod: Algod,
+    /// The listener's live figures.
+    pub listener: Arc<ListenerMetrics>,
+    /// Failed chain queries, by service.
+    pub chain: Arc<ChainMetrics>,
+    /// Renders the process's metrics for `/metrics`.
+    pub prometheus: PrometheusHandle,
 }
 
 /// The limiters applied to groups of routes.
@@ -55,6 +68,8 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
         .merge(auth::router(limiters.auth.clone()))
         .merge(tips::router())
         .merge(health::router())
+        .merge(listener::router())
+        .merge(metrics::router())
         .fallback(route_not_found)
         .layer(
             TraceLayer::new_for_http()

@@ -141,7 +141,7 @@ pub struct RateLimit {
 }
 
 /// Algorand network settings. Only typed here; the chain client and listener read them.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ChainConfig {
     /// algod's REST URL. Unset: start the embedded devnet (dev only).
@@ -158,6 +158,11 @@ pub struct ChainConfig {
     pub platform_mnemonic: Option<Secret>,
     /// Create and fund demo fan accounts whose keys the server holds (dev only).
     pub demo_accounts: bool,
+    /// Where the embedded devnet's algod listens when it runs (no `algod_url`); port 0 picks
+    /// a free one. Default `127.0.0.1:4001`, LocalNet's.
+    pub devnet_algod_bind: SocketAddr,
+    /// Where the embedded devnet's indexer listens. Default `127.0.0.1:8980`, LocalNet's.
+    pub devnet_indexer_bind: SocketAddr,
 }
 
 impl Default for Config {
@@ -171,6 +176,21 @@ impl Default for Config {
             http: HttpConfig::default(),
             rate_limits: RateLimitConfig::default(),
             chain: ChainConfig::default(),
+        }
+    }
+}
+
+impl Default for ChainConfig {
+    fn default() -> Self {
+        Self {
+            algod_url: None,
+            algod_token: None,
+            indexer_url: None,
+            indexer_token: None,
+            platform_mnemonic: None,
+            demo_accounts: false,
+            devnet_algod_bind: SocketAddr::from(([127, 0, 0, 1], 4001)),
+            devnet_indexer_bind: SocketAddr::from(([127, 0, 0, 1], 8980)),
         }
     }
 }
@@ -221,8 +241,9 @@ impl Config {
         Ok(config)
     }
 
-    /// A quiet preset for tests: a free port on loopback, a fixed JWT secret, generous rate
-    /// limits. Point `data_dir` at a temporary directory before use.
+    /// A quiet preset for tests: free ports on loopback (the API's and the embedded devnet's),
+    /// a fixed JWT secret, generous rate limits. Point `data_dir` at a temporary directory
+    /// before use.
     pub fn test() -> Self {
         Self {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -236,6 +257,11 @@ impl Config {
                 auth_requests: 10_000,
                 registration_requests: 10_000,
                 ..RateLimitConfig::default()
+            },
+            chain: ChainConfig {
+                devnet_algod_bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+                devnet_indexer_bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+                ..ChainConfig::default()
             },
             ..Self::default()
         }

@@ -8,6 +8,7 @@ mod constraint;
 mod contracts;
 mod error;
 mod idempotency;
+mod jobs;
 mod row;
 mod templates;
 mod tips;

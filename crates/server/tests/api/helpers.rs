@@ -113,7 +113,21 @@ impl TestApp {
             (app.store().clone(), app.clock().clone(), app.shutdown_token());
         tokio::spawn(app.run_until(std::future::pending()));
         let client = reqwest::Client::new();
-        Self { base_url, client, store, clock, config, shutdown, _data_dir: data_dir, _db: db }
+        let app =
+            Self { base_url, client, store, clock, config, shutdown, _data_dir: data_dir, _db: db };
+        app.wait_until_healthy().await;
+        app
+    }
+
+    /// The listener shows life only after its first cycle; tests start once it has.
+    async fn wait_until_healthy(&self) {
+        for _ in 0..100 {
+            if self.get("/health").await.status() == StatusCode::OK {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become healthy");
     }
 
     pub(crate) async fn get(&self, path: &str) -> Response {

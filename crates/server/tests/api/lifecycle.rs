@@ -16,7 +16,15 @@ async fn the_server_stops_on_its_shutdown_signal_and_reports_a_clean_exit() {
     let running = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    assert_eq!(reqwest::get(&url).await.unwrap().status(), StatusCode::OK);
+    let mut status = StatusCode::SERVICE_UNAVAILABLE;
+    for _ in 0..100 {
+        status = reqwest::get(&url).await.unwrap().status();
+        if status == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(status, StatusCode::OK);
 
     stop.send(()).unwrap();
     let exit = tokio::time::timeout(Duration::from_secs(5), running).await;

@@ -1,0 +1,61 @@
+//! `GET /listener/status`: the listener's progress and the reward pipeline's figures.
+
+use std::collections::BTreeMap;
+
+use axum::Router;
+use axum::extract::State;
+use axum::routing::get;
+use serde::Serialize;
+
+use super::{ApiResult, AppState, Envelope};
+
+pub(super) fn router() -> Router<AppState> {
+    Router::new().route("/listener/status", get(status))
+}
+
+/// Every figure of the status page. `failedMints`, `retrySuccesses` and `retryFailures` stay 0
+/// until the reward pipeline (which counts them) runs in this server; `jobsByState` and
+/// `deadJobs` are read from the store and are empty / 0 while no reward job exists.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusView {
+    running: bool,
+    watermark: u64,
+    current_round: u64,
+    lag_rounds: u64,
+    poll_interval_ms: u64,
+    heartbeat_age_ms: Option<u64>,
+    tips_processed_total: u64,
+    tips_per_minute: u64,
+    algod_query_errors: u64,
+    indexer_query_errors: u64,
+    failed_mints: u64,
+    retry_successes: u64,
+    retry_failures: u64,
+    jobs_by_state: BTreeMap<String, u64>,
+    dead_jobs: u64,
+}
+
+async fn status(State(state): State<AppState>) -> ApiResult<Envelope<StatusView>> {
+    let jobs_by_state = state.store.reward_jobs_by_state().await?;
+    let listener = state.listener.snapshot();
+    let millis =
+        |duration: std::time::Duration| u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
+    Ok(Envelope::new(StatusView {
+        running: listener.running,
+        watermark: listener.watermark.0,
+        current_round: listener.current_round.0,
+        lag_rounds: listener.lag_rounds,
+        poll_interval_ms: millis(listener.poll_interval),
+        heartbeat_age_ms: listener.heartbeat_age.map(millis),
+        tips_processed_total: listener.tips_processed_total,
+        tips_per_minute: listener.tips_per_minute,
+        algod_query_errors: state.chain.algod_errors(),
+        indexer_query_errors: state.chain.indexer_errors(),
+        failed_mints: 0,
+        retry_successes: 0,
+        retry_failures: 0,
+        dead_jobs: jobs_by_state.get("dead").copied().unwrap_or(0),
+        jobs_by_state,
+    }))
+}
