@@ -215,15 +215,42 @@ impl App {
         let mut supervisor = Supervisor::new(self.shutdown.clone());
         supervisor.spawn("http", serve(self.listener, self.router, self.shutdown.clone()));
         supervisor.spawn("sweeper", sweeper.run(self.shutdown.clone()));
-        supervisor.spawn("listener", self.chain.listener.run(self.shutdown.clone()));
+        let listener_stopped = CancellationToken::new();
+        let listener = self.chain.listener;
+        let (stopped, shutdown) = (listener_stopped.clone(), self.shutdown.clone());
+        supervisor.spawn("listener", async move {
+            // Dropped however the listener ends, a panic included.
+            let _stopped = stopped.drop_guard();
+            listener.run(shutdown).await
+        });
+        if let Some(devnet) = self.chain.devnet {
+            supervisor.spawn("devnet", run_devnet(devnet, listener_stopped));
+        }
         let result = supervisor.wait(self.grace).await;
         self.store.close().await;
-        if let Some(devnet) = self.chain.devnet {
-            // Stopped last, so the listener's final cycle can still read from it.
-            devnet.shutdown().await;
-        }
         tracing::info!(target: "server", "stopped");
         result
+    }
+}
+
+/// Watches the embedded devnet's own tasks (algod, indexer, block producer) and stops it once
+/// the listener has stopped, so the listener's last cycle can still read from it.
+async fn run_devnet(
+    mut devnet: DevnetHandle,
+    listener_stopped: CancellationToken,
+) -> std::io::Result<()> {
+    let ended = tokio::select! {
+        task = devnet.wait() => Some(task),
+        () = listener_stopped.cancelled() => None,
+    };
+    match ended {
+        // The handle is dropped, not shut down: that would wait on the ended task again. The
+        // dropped handle still stops the devnet's servers, whose stop signal it owned.
+        Some(task) => Err(std::io::Error::other(format!("devnet task {task} ended"))),
+        None => {
+            devnet.shutdown().await;
+            Ok(())
+        }
     }
 }
 

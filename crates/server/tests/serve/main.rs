@@ -12,6 +12,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use tempfile::TempDir;
 use tipforge_algo::{Address, SecretKey};
+use tipforge_server::config::Secret;
 use tipforge_server::store::Store;
 use tipforge_server::{Config, RunError, build};
 use tokio::task::JoinHandle;
@@ -158,4 +159,24 @@ async fn a_restart_on_the_same_data_keeps_the_platform_account_and_repeats_no_ti
         assert_eq!(mode & 0o777, 0o600);
     }
     second.stop().await;
+}
+
+#[tokio::test]
+async fn health_names_algod_and_the_listener_when_the_node_is_unreachable() {
+    let dir = TempDir::new().unwrap();
+    let mut config = Config { data_dir: dir.path().to_owned(), ..Config::test() };
+    config.chain.algod_url = Some("http://127.0.0.1:9".to_owned());
+    let mnemonic = SecretKey::generate().mnemonic();
+    config.chain.platform_mnemonic = Some(Secret::new(mnemonic.expose_secret()));
+    let app = build(config).await.unwrap();
+    let url = format!("http://{}/health", app.address());
+    let shutdown = app.shutdown_token();
+    tokio::spawn(app.run_until(std::future::pending()));
+
+    let response = reqwest::get(&url).await.unwrap();
+
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"]["details"]["failing"], serde_json::json!(["algod", "listener"]));
+    shutdown.cancel();
 }
