@@ -61,9 +61,24 @@ fn serve(config_file: Option<&Path>) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let app = tipforge_server::build(config).await.context("cannot start the server")?;
-        tracing::info!(target: "cli", "TipForge API at http://{}", app.address());
+        print_urls(&app);
         app.run().await.context("the server stopped with an error")
     })
+}
+
+/// Tells the operator where everything is: the API, the chain it follows and the platform
+/// account (the embedded devnet's URLs when none is configured).
+fn print_urls(app: &tipforge_server::App) {
+    #[allow(clippy::print_stdout)]
+    {
+        println!("TipForge API      http://{}", app.address());
+        println!("algod             {}", app.algod_url());
+        match app.indexer_url() {
+            Some(url) => println!("indexer           {url}"),
+            None => println!("indexer           (none configured)"),
+        }
+        println!("platform account  {}", app.platform_address());
+    }
 }
 
 /// Logs to stderr, filtered by `RUST_LOG` (default: `info`).

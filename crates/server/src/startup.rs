@@ -97,6 +97,8 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         auth: IpRateLimiter::new(config.rate_limits.auth(), proxies.clone()),
         registration: IpRateLimiter::new(config.rate_limits.registration(), proxies),
     };
+    // Installed first, so every metric the chain clients and the listener register is kept.
+    let prometheus = observability::prometheus();
     let network = Network::connect(&config.chain, &config.data_dir).await?;
     let listener = Listener::new(
         network.algod.clone(),
@@ -112,7 +114,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         algod: network.algod_probe.clone(),
         listener: listener.metrics().clone(),
         chain: network.metrics.clone(),
-        prometheus: observability::prometheus(),
+        prometheus,
     };
     let chain = Chain {
         algod_url: network.algod_url,

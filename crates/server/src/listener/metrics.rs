@@ -45,6 +45,8 @@ pub struct ListenerSnapshot {
 
 impl ListenerMetrics {
     pub(super) fn new(poll_interval: Duration) -> Self {
+        // Registered at zero, so `/metrics` shows the series before the first tip.
+        metrics::counter!("tipforge_tips_processed_total").increment(0);
         Self {
             poll_interval,
             running: AtomicBool::new(false),
