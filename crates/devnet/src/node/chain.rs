@@ -59,6 +59,15 @@ impl Chain {
         }
     }
 
+    /// Sets the genesis block's timestamp (a restored chain keeps its original one, so that
+    /// every later block's `prev` hash is reproduced). Only meaningful before round 1.
+    pub fn set_genesis_timestamp(&mut self, timestamp: u64) {
+        if self.blocks.len() == 1 {
+            let header = BlockHeader::genesis(&self.genesis, timestamp, self.committed.txn_counter);
+            self.blocks[0] = SharedBlock::new(Block { header, txns: Vec::new() });
+        }
+    }
+
     /// The genesis.
     pub fn genesis(&self) -> &Genesis {
         &self.genesis

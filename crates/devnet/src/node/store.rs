@@ -101,18 +101,28 @@ impl BlockLog {
     }
 }
 
-fn check_genesis(dir: &Path, chain: &Chain) -> Result<(), StoreError> {
+/// Checks the directory belongs to this genesis (`genesis.txt`: id, hash, genesis timestamp)
+/// and restores the genesis block's timestamp.
+fn check_genesis(dir: &Path, chain: &mut Chain) -> Result<(), StoreError> {
     let path = dir.join("genesis.txt");
     let genesis = chain.genesis();
     let expected = format!("{} {}", genesis.id, data_encoding::BASE64.encode(&genesis.hash));
     if !path.exists() {
-        return std::fs::write(&path, &expected).map_err(io(&path));
+        let timestamp = chain.last_block().header.timestamp;
+        return std::fs::write(&path, format!("{expected} {timestamp}")).map_err(io(&path));
     }
     let found = std::fs::read_to_string(&path).map_err(io(&path))?;
-    if found.trim() != expected {
-        return Err(StoreError::OtherGenesis { path, found });
+    let (identity, timestamp) = found.trim().rsplit_once(' ').unwrap_or_default();
+    let timestamp = timestamp.parse::<u64>();
+    match timestamp {
+        Ok(timestamp) if identity == expected => {
+            chain.set_genesis_timestamp(timestamp);
+            Ok(())
+        }
+        // Directories written before the timestamp was recorded name only the genesis.
+        _ if found.trim() == expected => Ok(()),
+        _ => Err(StoreError::OtherGenesis { path, found }),
     }
-    Ok(())
 }
 
 type Snapshot = Option<(u64, [u8; 32])>;
