@@ -97,6 +97,12 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         auth: IpRateLimiter::new(config.rate_limits.auth(), proxies.clone()),
         registration: IpRateLimiter::new(config.rate_limits.registration(), proxies),
     };
+    // Bound before the devnet starts, so a taken port leaves nothing running.
+    let http = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| StartupError::Bind { address: config.bind, source })?;
+    let address =
+        http.local_addr().map_err(|source| StartupError::Bind { address: config.bind, source })?;
     // Installed first, so every metric the chain clients and the listener register is kept.
     let prometheus = observability::prometheus();
     let network = Network::connect(&config.chain, &config.data_dir).await?;
@@ -125,11 +131,6 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         devnet: network.devnet,
     };
     let router = api::router(state, &limiters, &config.http.cors_origins);
-    let http = TcpListener::bind(config.bind)
-        .await
-        .map_err(|source| StartupError::Bind { address: config.bind, source })?;
-    let address =
-        http.local_addr().map_err(|source| StartupError::Bind { address: config.bind, source })?;
     tracing::info!(target: "server", %address, "listening");
     Ok(App {
         address,

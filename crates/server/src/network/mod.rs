@@ -83,7 +83,16 @@ impl Network {
         };
         let mnemonic = config.platform_mnemonic.as_ref();
         let platform =
-            platform::load_or_create(mnemonic, data_dir, &algod, devnet.as_ref()).await?;
+            match platform::load_or_create(mnemonic, data_dir, &algod, devnet.as_ref()).await {
+                Ok(key) => key,
+                Err(err) => {
+                    // A devnet left running would hold its ports and data directory.
+                    if let Some(devnet) = devnet {
+                        devnet.shutdown().await;
+                    }
+                    return Err(err.into());
+                }
+            };
         Ok(Self {
             algod,
             algod_probe,
