@@ -136,8 +136,6 @@ async fn a_tip_through_a_deployed_contract_shows_up_in_the_api_status_and_metric
 }
 
 #[tokio::test]
-#[ignore = "the devnet stamps its genesis block with the start time, so a restart in another \
-            second rebuilds a different genesis and refuses its own block log (round 1 corrupt)"]
 async fn a_restart_on_the_same_data_keeps_the_platform_account_and_repeats_no_tip() {
     let dir = TempDir::new().unwrap();
     let first = Served::start(dir.path()).await;
