@@ -98,6 +98,7 @@ CREATE TABLE reward_jobs (
     tip_txid            TEXT   NOT NULL,
     kind                TEXT   NOT NULL,
     template_id         TEXT,
+    variant             TEXT   NOT NULL DEFAULT 'soulbound',
     state               TEXT   NOT NULL DEFAULT 'queued',
     attempts            BIGINT NOT NULL DEFAULT 0,
     next_attempt_at     BIGINT NOT NULL,
@@ -114,6 +115,7 @@ CREATE TABLE reward_jobs (
     CONSTRAINT reward_jobs_template_fkey FOREIGN KEY (template_id) REFERENCES templates (id),
     CONSTRAINT reward_jobs_kind_known
         CHECK (kind IN ('sticker', 'loyalty_badge', 'membership', 'collectible')),
+    CONSTRAINT reward_jobs_variant_known CHECK (variant IN ('soulbound', 'golden')),
     CONSTRAINT reward_jobs_state_known CHECK (state IN (
         'queued', 'minting', 'minted', 'delivering', 'done', 'awaiting_optin', 'failed', 'dead'
     )),

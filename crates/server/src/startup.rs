@@ -118,6 +118,12 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         auth,
         clock: clock.clone(),
         algod: network.algod_probe.clone(),
+        node: network.algod.clone(),
+        indexer: network.indexer.clone(),
+        platform: Arc::new(network.platform.clone()),
+        admins: Arc::new(
+            config.auth.admin_wallets.iter().filter_map(|wallet| wallet.parse().ok()).collect(),
+        ),
         listener: listener.metrics().clone(),
         chain: network.metrics.clone(),
         prometheus,

@@ -9,6 +9,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use tipforge_chain::{ChainError, ErrorKind as ChainErrorKind};
+
 use crate::auth::AuthError;
 use crate::store::StoreError;
 
@@ -89,6 +91,27 @@ pub enum ApiError {
         /// The parts that failed.
         failing: Vec<&'static str>,
     },
+    /// The signed-in identity may not do this.
+    #[error("forbidden: {reason}")]
+    Forbidden {
+        /// Why, in terms the client can act on.
+        reason: &'static str,
+    },
+    /// The thing asked for does not exist.
+    #[error("{what} not found")]
+    NotFound {
+        /// What was looked for, e.g. "creator".
+        what: &'static str,
+    },
+    /// The request conflicts with what is already stored or on chain.
+    #[error("conflict: {reason}")]
+    Conflict {
+        /// Why.
+        reason: String,
+    },
+    /// The Algorand node failed or refused a request made on the client's behalf.
+    #[error("the Algorand node failed: {0}")]
+    Chain(#[from] ChainError),
     /// Signing in or authenticating failed.
     #[error(transparent)]
     Auth(#[from] AuthError),
@@ -110,6 +133,10 @@ impl ApiError {
             Self::RouteNotFound { .. } => ErrorKind::NotFound,
             Self::RateLimited { .. } => ErrorKind::TooManyRequests,
             Self::Unhealthy { .. } => ErrorKind::Unavailable,
+            Self::Forbidden { .. } => ErrorKind::Forbidden,
+            Self::NotFound { .. } => ErrorKind::NotFound,
+            Self::Conflict { .. } => ErrorKind::Conflict,
+            Self::Chain(err) => chain_kind(err),
             Self::Auth(err) => auth_kind(err),
             Self::Store(err) => store_kind(err),
         }
@@ -124,6 +151,14 @@ impl ApiError {
             Self::RouteNotFound { .. } => "route_not_found",
             Self::RateLimited { .. } => "rate_limited",
             Self::Unhealthy { .. } => "unhealthy",
+            Self::Forbidden { .. } => "forbidden",
+            Self::NotFound { .. } => "not_found",
+            Self::Conflict { .. } => "conflict",
+            Self::Chain(err) => match err.kind() {
+                ChainErrorKind::Rejected => "chain_rejected",
+                ChainErrorKind::NotFound => "chain_not_found",
+                ChainErrorKind::Transient | ChainErrorKind::Permanent => "chain_unavailable",
+            },
             Self::Auth(err) => auth_code(err),
             Self::Store(err) => store_code(err),
         }
@@ -138,6 +173,16 @@ impl ApiError {
             Self::Unhealthy { failing } => json!({ "failing": failing }),
             _ => Value::Null,
         }
+    }
+}
+
+/// A transaction or query the node refused on its merits is the client's to fix; anything else
+/// is the node being unreachable, which retrying later may cure.
+fn chain_kind(err: &ChainError) -> ErrorKind {
+    match err.kind() {
+        ChainErrorKind::Rejected => ErrorKind::BadRequest,
+        ChainErrorKind::NotFound => ErrorKind::NotFound,
+        ChainErrorKind::Transient | ChainErrorKind::Permanent => ErrorKind::Unavailable,
     }
 }
 

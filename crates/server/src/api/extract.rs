@@ -52,6 +52,25 @@ impl FromRequestParts<AppState> for Authenticated {
     }
 }
 
+/// A signed-in operator: the platform account or one of the configured admin wallets. Anyone
+/// else, signed in or not, is refused.
+#[derive(Debug, Clone)]
+pub struct Admin(pub User);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Authenticated(user) = Authenticated::from_request_parts(parts, state).await?;
+        let is_admin =
+            user.wallet == state.platform.address() || state.admins.contains(&user.wallet);
+        if !is_admin {
+            return Err(ApiError::Forbidden { reason: "only an operator may do this" });
+        }
+        Ok(Self(user))
+    }
+}
+
 fn bearer_token(parts: &Parts) -> Option<&str> {
     let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;

@@ -9,6 +9,7 @@ mod listener;
 mod metrics;
 mod tips;
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,7 +19,8 @@ use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{HeaderValue, Method, Uri};
 use axum::response::Response;
 use metrics_exporter_prometheus::PrometheusHandle;
-use tipforge_chain::{Algod, ChainMetrics};
+use tipforge_algo::{Address, SecretKey};
+use tipforge_chain::{Algod, ChainMetrics, Indexer};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -31,7 +33,7 @@ use crate::store::Store;
 
 pub use envelope::{Envelope, NoMeta, PageMeta};
 pub use error::{ApiError, ApiResult, ErrorKind};
-pub use extract::{Authenticated, JsonBody, QueryParams};
+pub use extract::{Admin, Authenticated, JsonBody, QueryParams};
 
 /// What every handler can reach. Cheap to clone: each field is a handle.
 #[derive(Debug, Clone)]
@@ -42,8 +44,16 @@ pub struct AppState {
     pub auth: Arc<Auth>,
     /// The server's clock.
     pub clock: Clock,
-    /// The node client, for health checks.
+    /// The node client, for health checks: no retries, a short timeout.
     pub algod: Algod,
+    /// The node client for everything else: retries transient failures.
+    pub node: Algod,
+    /// The indexer client, when one is configured (always with the embedded devnet).
+    pub indexer: Option<Indexer>,
+    /// The account that deploys contracts and mints rewards.
+    pub platform: Arc<SecretKey>,
+    /// Wallets that may use the operator's endpoints; the platform account always may.
+    pub admins: Arc<HashSet<Address>>,
     /// The listener's live figures.
     pub listener: Arc<ListenerMetrics>,
     /// Failed chain queries, by service.

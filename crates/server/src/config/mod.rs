@@ -15,6 +15,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Toml};
 use ipnet::IpNet;
 use serde::Deserialize;
+use tipforge_algo::Address;
 
 pub use secret::Secret;
 
@@ -99,6 +100,10 @@ pub struct AuthConfig {
     pub token_ttl_secs: u64,
     /// How long a sign-in challenge may be answered, in seconds. Default 300 (5 minutes).
     pub challenge_ttl_secs: u64,
+    /// Wallets allowed to use the operator's endpoints (dead jobs, pausing any creator), besides
+    /// the platform account itself. Default none. Env
+    /// `TIPFORGE_AUTH__ADMIN_WALLETS='["ADDRESS…"]'`.
+    pub admin_wallets: Vec<String>,
 }
 
 /// HTTP settings.
@@ -202,6 +207,7 @@ impl Default for AuthConfig {
             jwt_issuer: "tipforge".to_owned(),
             token_ttl_secs: 15 * 60,
             challenge_ttl_secs: 5 * 60,
+            admin_wallets: Vec::new(),
         }
     }
 }
@@ -304,6 +310,9 @@ impl Config {
             if limit.requests == 0 || limit.per_secs == 0 {
                 return invalid(setting, "requests and per_secs must be positive");
             }
+        }
+        if self.auth.admin_wallets.iter().any(|wallet| wallet.parse::<Address>().is_err()) {
+            return invalid("auth.admin_wallets", "each must be an Algorand address");
         }
         let is_origin = |origin: &str| {
             origin == "*" || origin.starts_with("http://") || origin.starts_with("https://")

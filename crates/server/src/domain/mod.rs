@@ -2,6 +2,7 @@
 
 mod challenge;
 mod contract;
+pub mod golden;
 mod template;
 mod time;
 mod tip;
