@@ -7,6 +7,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod creators;
 pub mod domain;
 pub mod listener;
 pub mod network;

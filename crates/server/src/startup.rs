@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use crate::api::{self, AppState, RateLimiters};
 use crate::auth::Auth;
 use crate::config::{Config, ConfigError};
+use crate::creators::Creators;
 use crate::domain::Clock;
 use crate::listener::{Listener, ListenerConfig, ListenerMetrics};
 use crate::network::{Network, NetworkError};
@@ -121,6 +122,12 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         node: network.algod.clone(),
         indexer: network.indexer.clone(),
         platform: Arc::new(network.platform.clone()),
+        creators: Creators::new(
+            store.clone(),
+            network.algod.clone(),
+            Arc::new(network.platform.clone()),
+            clock.clone(),
+        ),
         admins: Arc::new(
             config.auth.admin_wallets.iter().filter_map(|wallet| wallet.parse().ok()).collect(),
         ),

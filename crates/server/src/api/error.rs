@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use tipforge_chain::{ChainError, ErrorKind as ChainErrorKind};
 
 use crate::auth::AuthError;
+use crate::creators::{CreatorsError, CreatorsErrorKind};
 use crate::store::StoreError;
 
 /// The API's result type.
@@ -118,6 +119,9 @@ pub enum ApiError {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Registering or managing a creator failed.
+    #[error(transparent)]
+    Creators(#[from] CreatorsError),
 }
 
 impl ApiError {
@@ -139,6 +143,7 @@ impl ApiError {
             Self::Chain(err) => chain_kind(err),
             Self::Auth(err) => auth_kind(err),
             Self::Store(err) => store_kind(err),
+            Self::Creators(err) => creators_kind(err.kind()),
         }
     }
 
@@ -161,6 +166,7 @@ impl ApiError {
             },
             Self::Auth(err) => auth_code(err),
             Self::Store(err) => store_code(err),
+            Self::Creators(err) => err.code(),
         }
     }
 
@@ -183,6 +189,17 @@ fn chain_kind(err: &ChainError) -> ErrorKind {
         ChainErrorKind::Rejected => ErrorKind::BadRequest,
         ChainErrorKind::NotFound => ErrorKind::NotFound,
         ChainErrorKind::Transient | ChainErrorKind::Permanent => ErrorKind::Unavailable,
+    }
+}
+
+fn creators_kind(kind: CreatorsErrorKind) -> ErrorKind {
+    match kind {
+        CreatorsErrorKind::Forbidden => ErrorKind::Forbidden,
+        CreatorsErrorKind::NotFound => ErrorKind::NotFound,
+        CreatorsErrorKind::Conflict => ErrorKind::Conflict,
+        CreatorsErrorKind::Rejected => ErrorKind::BadRequest,
+        CreatorsErrorKind::Unavailable => ErrorKind::Unavailable,
+        CreatorsErrorKind::Internal => ErrorKind::Internal,
     }
 }
 
@@ -214,6 +231,7 @@ fn store_kind(err: &StoreError) -> ErrorKind {
         StoreError::ActiveContractExists { .. }
         | StoreError::AppAlreadyRegistered { .. }
         | StoreError::TemplateNameTaken { .. }
+        | StoreError::UsernameTaken { .. }
         | StoreError::TemplateInUse { .. }
         | StoreError::IdempotencyKeyReused { .. } => ErrorKind::Conflict,
         StoreError::TemplateNotFound { .. } | StoreError::UnknownUser { .. } => ErrorKind::NotFound,
@@ -234,6 +252,7 @@ fn store_code(err: &StoreError) -> &'static str {
         StoreError::ActiveContractExists { .. } => "contract_exists",
         StoreError::AppAlreadyRegistered { .. } => "app_registered",
         StoreError::TemplateNameTaken { .. } => "template_name_taken",
+        StoreError::UsernameTaken { .. } => "username_taken",
         StoreError::TemplateInUse { .. } => "template_in_use",
         StoreError::IdempotencyKeyReused { .. } => "idempotency_key_reused",
         StoreError::TemplateNotFound { .. } => "template_not_found",

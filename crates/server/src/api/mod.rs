@@ -1,6 +1,7 @@
 //! The HTTP API: one router per group of routes, the envelopes, and the error mapping.
 
 mod auth;
+mod creators;
 mod envelope;
 mod error;
 mod extract;
@@ -26,6 +27,7 @@ use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::auth::Auth;
+use crate::creators::Creators;
 use crate::domain::Clock;
 use crate::listener::ListenerMetrics;
 use crate::rate_limit::IpRateLimiter;
@@ -52,6 +54,8 @@ pub struct AppState {
     pub indexer: Option<Indexer>,
     /// The account that deploys contracts and mints rewards.
     pub platform: Arc<SecretKey>,
+    /// Creator registration, contract state and figures.
+    pub creators: Creators,
     /// Wallets that may use the operator's endpoints; the platform account always may.
     pub admins: Arc<HashSet<Address>>,
     /// The listener's live figures.
@@ -77,6 +81,7 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
     Router::new()
         .merge(auth::router(limiters.auth.clone()))
         .merge(tips::router())
+        .merge(creators::router(limiters.registration.clone()))
         .merge(health::router())
         .merge(listener::router())
         .merge(metrics::router())
