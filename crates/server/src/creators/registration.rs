@@ -81,6 +81,11 @@ impl Creators {
                     if let Some(contract) = self.store.active_contract(&creator).await? {
                         return Ok(Registered { contract, created: false });
                     }
+                    // Deployed, yet no active contract: it was retired since. Start over.
+                    if let Some(app) = taken.app_id {
+                        self.store.reopen_registration(&creator, app, now).await?;
+                        continue;
+                    }
                 }
                 Claim::Taken(_) if started.elapsed() > WAIT_FOR_OTHER => {
                     return Err(CreatorsError::RegistrationInProgress { creator });

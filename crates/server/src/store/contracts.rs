@@ -66,16 +66,6 @@ impl Store {
 const REGISTRATION_COLUMNS: &str = "creator, state, claimed_by, claimed_at, min_tip, \
     create_txid, last_valid, app_id, last_error";
 
-/// A deployed registration whose contract was retired starts over: its old application and
-/// create transaction are forgotten, so a new contract is deployed.
-const FORGET_IF_RETIRED: &str = "\
-    create_txid = CASE WHEN registrations.state = 'deployed' THEN NULL \
-        ELSE registrations.create_txid END, \
-    last_valid = CASE WHEN registrations.state = 'deployed' THEN NULL \
-        ELSE registrations.last_valid END, \
-    app_id = CASE WHEN registrations.state = 'deployed' THEN NULL \
-        ELSE registrations.app_id END";
-
 /// A new registration claim: who claims, for whom, and with what.
 #[derive(Debug, Clone)]
 pub struct ClaimRequest<'a> {
@@ -95,7 +85,9 @@ pub struct ClaimRequest<'a> {
 
 impl Store {
     /// Claims the creator's registration for `request.token`: a new row, a failed one, or one
-    /// whose claim went stale. Any other row means another request holds it (or it is done),
+    /// whose claim went stale. The takeover condition reads only the row itself, so that
+    /// PostgreSQL, re-checking it on the newest version of a row a concurrent claim just
+    /// committed, decides on current data. Any other row means another request holds it (or it is done),
     /// and is returned as [`Claim::Taken`]. A given username is reserved in the same
     /// transaction, refused with [`StoreError::UsernameTaken`] if another user has it.
     pub async fn claim_registration(&self, request: &ClaimRequest<'_>) -> Result<Claim> {
@@ -105,13 +97,9 @@ impl Store {
              updated_at) VALUES ($1, 'deploying', $2, $3, $4, $3) \
              ON CONFLICT (creator) DO UPDATE SET state = 'deploying', \
              claimed_by = excluded.claimed_by, claimed_at = excluded.claimed_at, \
-             min_tip = excluded.min_tip, last_error = NULL, updated_at = excluded.updated_at, \
-             {FORGET_IF_RETIRED} \
+             min_tip = excluded.min_tip, last_error = NULL, updated_at = excluded.updated_at \
              WHERE registrations.state = 'failed' \
              OR (registrations.state = 'deploying' AND registrations.claimed_at < $5) \
-             OR (registrations.state = 'deployed' AND NOT EXISTS (SELECT 1 FROM contracts \
-                 WHERE contracts.creator = registrations.creator \
-                 AND contracts.retired_at IS NULL)) \
              RETURNING {REGISTRATION_COLUMNS}"
         );
         let claimed = sqlx::query(&sql)
@@ -164,6 +152,29 @@ impl Store {
         .execute(&self.pool)
         .await?;
         Ok(updated.rows_affected() == 1)
+    }
+
+    /// Reopens a deployed registration whose contract `app_id` was retired, forgetting that
+    /// contract, so the next claim deploys a new one. The condition only looks at the row
+    /// itself: PostgreSQL re-checks it against the newest version of a row a concurrent claim
+    /// just changed, which a condition reading other tables would not get.
+    pub async fn reopen_registration(
+        &self,
+        creator: &Address,
+        app_id: AppId,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE registrations SET state = 'failed', create_txid = NULL, last_valid = NULL, \
+             app_id = NULL, last_error = 'the contract was retired', updated_at = $1 \
+             WHERE creator = $2 AND state = 'deployed' AND app_id = $3",
+        )
+        .bind(now.0)
+        .bind(creator.to_string())
+        .bind(bigint("app id", app_id.0)?)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Forgets the recorded create transaction, which the node refused and so can never

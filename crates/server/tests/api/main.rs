@@ -5,6 +5,7 @@
 
 mod auth;
 mod conventions;
+mod creators;
 mod helpers;
 mod lifecycle;
 mod rate_limits;
