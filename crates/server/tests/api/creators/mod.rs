@@ -2,6 +2,7 @@
 //! once, tips through it reach the dashboard, and the pause, resume and minimum-tip calls work
 //! when signed by the creator's key or sent by the platform.
 
+mod dashboard;
 mod harness;
 
 use reqwest::StatusCode;
@@ -148,7 +149,15 @@ async fn the_creator_pauses_by_signing_the_handed_out_call_and_tips_are_refused(
     let (creator, token, app_id) = registered(&app).await;
     let fan = app.accounts[2].key.clone();
     let stats_path = format!("/creators/{}/stats", creator.address());
-    assert_eq!(app.json(&stats_path, None).await["data"]["paused"], false);
+    let before = app.json(&stats_path, None).await;
+    assert_eq!(
+        (before["data"]["paused"].clone(), before["data"]["totalTips"].clone()),
+        (json!(false), json!(0))
+    );
+    app.tip(&fan, app_id, creator.address(), 1_000_000, "gm").await.unwrap();
+    let cached = app.json(&stats_path, None).await;
+    assert_eq!(cached["data"]["totalTips"], 0, "served from the cache: {cached}");
+    assert_eq!(cached["meta"]["fetchedAt"], before["meta"]["fetchedAt"]);
 
     let response = app.post("/creators/me/pause", Some(&token), &json!({})).await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -162,6 +171,7 @@ async fn the_creator_pauses_by_signing_the_handed_out_call_and_tips_are_refused(
 
     let stats = app.json(&stats_path, None).await;
     assert_eq!(stats["data"]["paused"], true, "{stats}");
+    assert_eq!(stats["data"]["totalTips"], 1, "read again after the pause: {stats}");
     let refused = app.tip(&fan, app_id, creator.address(), 1_000_000, "gm").await.unwrap_err();
     assert_eq!(refused.kind(), ChainErrorKind::Rejected);
 
