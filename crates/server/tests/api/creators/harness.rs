@@ -44,9 +44,14 @@ pub(crate) struct ChainApp {
 impl ChainApp {
     /// A server with its own embedded devnet and a fresh database.
     pub(crate) async fn spawn(db: TestDb) -> Self {
+        Self::spawn_with(Config::test(), db).await
+    }
+
+    /// As [`ChainApp::spawn`], with `config` instead of the test preset.
+    pub(crate) async fn spawn_with(config: Config, db: TestDb) -> Self {
         let data_dir = TempDir::new().unwrap();
         let url = db.url().to_owned();
-        let mut app = Self::start(Config::test(), data_dir, &url).await;
+        let mut app = Self::start(config, data_dir, &url).await;
         app._db = Some(db);
         app
     }

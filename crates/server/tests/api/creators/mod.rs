@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tipforge_algo::{Address, AppId, SecretKey};
 use tipforge_chain::ErrorKind as ChainErrorKind;
+use tipforge_server::Config;
 
 use crate::helpers::{TestDb, error_code};
 use harness::{ChainApp, sign_handed_out};
@@ -329,4 +330,26 @@ async fn a_registration_the_chain_refuses_is_recorded_as_failed_and_can_be_retri
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(app.registration_row(&creator.address()).await, ("deployed".to_owned(), None));
     assert_eq!(app.apps_created_by_platform().await, 1);
+}
+
+#[tokio::test]
+async fn registrations_over_the_limit_get_429_and_deploy_nothing() {
+    let mut config = Config::test();
+    config.rate_limits.registration_requests = 2;
+    let app = ChainApp::spawn_with(config, TestDb::sqlite().await).await;
+    let first = app.sign_in(&app.accounts[1].key).await;
+    let second = app.sign_in(&app.accounts[2].key).await;
+    assert_eq!(app.register(&first, &json!({})).await.0, StatusCode::CREATED);
+    assert_eq!(app.register(&first, &json!({})).await.0, StatusCode::OK);
+
+    let (status, body) = app.register(&second, &json!({})).await;
+
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert_eq!(app.apps_created_by_platform().await, 1);
+    // Only registration spends platform funds; the other creator routes are not limited.
+    let wallet = app.accounts[1].key.address();
+    for _ in 0..3 {
+        assert_eq!(app.get(&format!("/creators/{wallet}"), None).await.status(), StatusCode::OK);
+    }
 }
