@@ -11,7 +11,7 @@ use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tipforge_algo::group::assign_group;
-use tipforge_algo::transaction::{AppCall, Payment};
+use tipforge_algo::transaction::{AppCall, Payment, StateSchema};
 use tipforge_algo::{
     Address, AppId, MicroAlgos, Round, SecretKey, SignedTransaction, Transaction, TxId, TxnBody,
 };
@@ -25,6 +25,7 @@ use tokio_util::sync::CancellationToken;
 use crate::helpers::TestDb;
 
 const TIP_SELECTOR: [u8; 4] = [0x9e, 0x8c, 0xcd, 0x33];
+const CREATE_SELECTOR: [u8; 4] = [0xce, 0x61, 0x02, 0x51];
 
 /// A running server whose devnet the test can also use directly.
 pub(crate) struct ChainApp {
@@ -267,6 +268,35 @@ impl ChainApp {
         let txn = self.txn(from, Payment::new(to, MicroAlgos(amount))).await;
         self.submit(&[txn.sign(from)]).await.unwrap();
     }
+}
+
+impl ChainApp {
+    /// Creates `creator`'s TipProxy straight from the platform account, as a registration that
+    /// crashed right after sending its create transaction would have; returns that
+    /// transaction, its last valid round and the app.
+    pub(crate) async fn create_directly(&self, creator: Address) -> (TxId, Round, AppId) {
+        let create = AppCall::create(
+            program("approval"),
+            program("clear"),
+            StateSchema::new(4, 2),
+            StateSchema::new(0, 0),
+        )
+        .arg(CREATE_SELECTOR.to_vec())
+        .arg(creator.0.to_vec())
+        .arg(self.platform.address().0.to_vec())
+        .arg(100_000u64.to_be_bytes().to_vec());
+        let txn = self.txn(&self.platform, create).await;
+        let signed = txn.sign(&self.platform);
+        self.submit(std::slice::from_ref(&signed)).await.unwrap();
+        let app = self.algod.pending(&signed.id()).await.unwrap().application_index.unwrap();
+        (signed.id(), txn.header.last_valid, app)
+    }
+}
+
+fn program(name: &str) -> Vec<u8> {
+    let path = format!("{}/../../contracts/tip_proxy/{name}.b64", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap();
+    STANDARD.decode(text.trim()).unwrap()
 }
 
 impl Drop for ChainApp {

@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use tipforge_algo::{Address, AppId, SecretKey};
 use tipforge_chain::ErrorKind as ChainErrorKind;
 use tipforge_server::Config;
+use tipforge_server::domain::{Claim, ClaimToken, SentCreate, Timestamp};
+use tipforge_server::store::{ClaimRequest, Store};
 
 use crate::helpers::{TestDb, error_code};
 use harness::{ChainApp, sign_handed_out};
@@ -352,4 +354,64 @@ async fn registrations_over_the_limit_get_429_and_deploy_nothing() {
     for _ in 0..3 {
         assert_eq!(app.get(&format!("/creators/{wallet}"), None).await.status(), StatusCode::OK);
     }
+}
+
+#[tokio::test]
+async fn a_registration_abandoned_after_sending_its_create_is_finished_with_that_app() {
+    let app = ChainApp::spawn(TestDb::sqlite().await).await;
+    let creator = app.accounts[1].key.clone();
+    let token = app.sign_in(&creator).await;
+    let wallet = creator.address();
+    // An earlier request claimed the registration long ago, recorded and sent its create
+    // transaction, and died before storing anything else.
+    let store = Store::open(&app.db_url).await.unwrap();
+    let (abandoned, long_ago) = (ClaimToken::generate(), Timestamp(1_000));
+    let claim = ClaimRequest {
+        creator: &wallet,
+        token: &abandoned,
+        min_tip: tipforge_algo::MicroAlgos(100_000),
+        username: None,
+        now: long_ago,
+        stale_before: Timestamp(0),
+    };
+    assert!(matches!(store.claim_registration(&claim).await.unwrap(), Claim::Claimed(_)));
+    let (txid, last_valid, created) = app.create_directly(wallet).await;
+    let sent = SentCreate { txid, last_valid };
+    assert!(store.record_create(&wallet, &abandoned, &sent, long_ago).await.unwrap());
+
+    let (status, body) = app.register(&token, &json!({})).await;
+
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(app_id_of(&body), created);
+    assert_eq!(app.apps_created_by_platform().await, 1);
+    let funded = app.algod.account(&Address::for_app(created)).await.unwrap();
+    assert_eq!(funded.amount.0, 100_000);
+    // The abandoned request, were it to wake up, no longer holds the claim.
+    assert!(!store.record_create(&wallet, &abandoned, &sent, long_ago).await.unwrap());
+}
+
+#[tokio::test]
+async fn a_claim_held_by_a_live_request_is_not_taken_over() {
+    let app = ChainApp::spawn(TestDb::sqlite().await).await;
+    let creator = app.accounts[1].key.clone();
+    app.sign_in(&creator).await;
+    let wallet = creator.address();
+    let store = Store::open(&app.db_url).await.unwrap();
+    let now = Timestamp(2_000_000);
+    let request = |token| ClaimRequest {
+        creator: &wallet,
+        token,
+        min_tip: tipforge_algo::MicroAlgos(100_000),
+        username: None,
+        now,
+        stale_before: Timestamp(now.0 - 600_000),
+    };
+    let (first, second) = (ClaimToken::generate(), ClaimToken::generate());
+
+    let claimed = store.claim_registration(&request(&first)).await.unwrap();
+    let taken = store.claim_registration(&request(&second)).await.unwrap();
+
+    assert!(matches!(claimed, Claim::Claimed(_)));
+    let Claim::Taken(held) = taken else { panic!("the live claim was taken over: {taken:?}") };
+    assert_eq!(held.claimed_by, first);
 }
