@@ -1,12 +1,14 @@
 //! The HTTP API: one router per group of routes, the envelopes, and the error mapping.
 
 mod auth;
+pub mod docs;
 mod envelope;
 mod error;
 mod extract;
 mod health;
 mod listener;
 mod metrics;
+mod templates;
 mod tips;
 
 use std::collections::HashSet;
@@ -21,6 +23,7 @@ use axum::response::Response;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tipforge_algo::{Address, SecretKey};
 use tipforge_chain::{Algod, ChainMetrics, Indexer};
+use tipforge_ipfs::LocalStore;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -30,6 +33,7 @@ use crate::domain::Clock;
 use crate::listener::ListenerMetrics;
 use crate::rate_limit::IpRateLimiter;
 use crate::store::Store;
+use crate::templates::TemplateService;
 
 pub use envelope::{Envelope, NoMeta, PageMeta};
 pub use error::{ApiError, ApiResult, ErrorKind};
@@ -60,7 +64,29 @@ pub struct AppState {
     pub chain: Arc<ChainMetrics>,
     /// Renders the process's metrics for `/metrics`.
     pub prometheus: PrometheusHandle,
+    /// The local IPFS store the gateway serves.
+    pub ipfs: LocalStore,
+    /// Reward templates, with their content pinned where the configuration says.
+    pub templates: TemplateService,
 }
+
+/// Every route the API serves, as (method, path template). The OpenAPI document must describe
+/// exactly these, besides the documentation itself (`/openapi.json`, `/docs`); a test holds
+/// the router, this list and the document together.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("POST", "/auth/challenge"),
+    ("POST", "/auth/verify"),
+    ("GET", "/auth/me"),
+    ("GET", "/tips"),
+    ("GET", "/health"),
+    ("GET", "/listener/status"),
+    ("GET", "/metrics"),
+    ("GET", "/ipfs/{cid}"),
+    ("POST", "/creators/me/templates"),
+    ("GET", "/creators/{wallet}/templates"),
+    ("GET", "/templates/{id}"),
+    ("DELETE", "/creators/me/templates/{id}"),
+];
 
 /// The limiters applied to groups of routes.
 #[derive(Debug, Clone)]
@@ -74,12 +100,16 @@ pub struct RateLimiters {
 /// The whole API: every group's routes, a JSON 404 for anything else, a tracing span per
 /// request named by its matched route, and CORS for `cors_origins`.
 pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String]) -> Router {
+    let gateway = tipforge_ipfs::gateway::router(state.ipfs.clone());
     Router::new()
+        .route_service("/ipfs/{cid}", gateway)
         .merge(auth::router(limiters.auth.clone()))
         .merge(tips::router())
         .merge(health::router())
         .merge(listener::router())
         .merge(metrics::router())
+        .merge(templates::router())
+        .merge(docs::router())
         .fallback(route_not_found)
         .layer(
             TraceLayer::new_for_http()
