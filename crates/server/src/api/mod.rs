@@ -102,7 +102,6 @@ pub struct RateLimiters {
 pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String]) -> Router {
     let gateway = tipforge_ipfs::gateway::router(state.ipfs.clone());
     Router::new()
-        .route_service("/ipfs/{cid}", gateway)
         .merge(auth::router(limiters.auth.clone()))
         .merge(tips::router())
         .merge(health::router())
@@ -110,6 +109,8 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
         .merge(metrics::router())
         .merge(templates::router())
         .merge(docs::router())
+        .with_state(state)
+        .merge(gateway)
         .fallback(route_not_found)
         .layer(
             TraceLayer::new_for_http()
@@ -118,7 +119,6 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
                 .on_failure(()),
         )
         .layer(cors(cors_origins))
-        .with_state(state)
 }
 
 async fn route_not_found(method: Method, uri: Uri) -> ApiError {

@@ -5,8 +5,10 @@
 
 mod auth;
 mod conventions;
+mod docs;
 mod helpers;
 mod lifecycle;
 mod rate_limits;
 mod store;
+mod templates;
 mod tips;
