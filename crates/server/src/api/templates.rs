@@ -2,7 +2,7 @@
 //! /creators/{wallet}/templates`, `GET /templates/{id}`, `DELETE /creators/me/templates/{id}`.
 
 use axum::Router;
-use axum::extract::multipart::MultipartError;
+use axum::extract::multipart::{MultipartError, MultipartRejection};
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
@@ -126,9 +126,13 @@ struct TemplateForm {
 async fn create(
     State(state): State<AppState>,
     Authenticated(user): Authenticated,
-    mut form: Multipart,
+    form: Result<Multipart, MultipartRejection>,
 ) -> ApiResult<Envelope<TemplateView>> {
     require_creator(&user)?;
+    let mut form = form.map_err(|rejection| TemplateError::Multipart {
+        reason: rejection.body_text(),
+        too_large: false,
+    })?;
     let mut fields = FormFields::default();
     let mut image = None;
     while let Some(field) = form.next_field().await.map_err(multipart_error)? {

@@ -123,20 +123,23 @@ impl TemplateService {
         Ok(template)
     }
 
-    /// The template with this id.
+    /// The template with this id, from the cache when it holds it.
+    ///
+    /// A read that races a delete may put the deleted template back in the cache; it then
+    /// shows until the cache's time to live passes, while deleting it again answers not found.
     pub async fn get(&self, id: TemplateId) -> Result<Template> {
-        let store = self.store.clone();
-        let loaded = self
-            .cache
-            .try_get_with(id, async move { store.template(id).await?.ok_or(Missing) })
-            .await;
-        match loaded {
-            Ok(template) => Ok(template),
-            Err(err) => match Arc::into_inner(err) {
-                Some(LoadError::Missing) | None => Err(TemplateError::NotFound { id }),
-                Some(LoadError::Store(err)) => Err(err.into()),
-            },
+        if let Some(template) = self.cache.get(&id).await {
+            return Ok(template);
         }
+        let template = self.store.template(id).await?.ok_or(TemplateError::NotFound { id })?;
+        self.cache.insert(id, template.clone()).await;
+        Ok(template)
+    }
+
+    /// Forgets the cached copy of a template changed elsewhere (its rules edited through the
+    /// store), so the next read sees the change.
+    pub async fn invalidate(&self, id: TemplateId) {
+        self.cache.invalidate(&id).await;
     }
 
     /// The creator's templates, oldest first.
@@ -222,20 +225,5 @@ impl TemplateService {
                 }
             }
         }
-    }
-}
-
-/// Why the cache could not load a template.
-#[derive(Debug)]
-enum LoadError {
-    Missing,
-    Store(StoreError),
-}
-
-use LoadError::Missing;
-
-impl From<StoreError> for LoadError {
-    fn from(err: StoreError) -> Self {
-        Self::Store(err)
     }
 }

@@ -419,3 +419,20 @@ async fn a_pinning_failure_keeps_nothing() {
     let listed = data(app.get(&format!("/creators/{}/templates", wallet.address())).await).await;
     assert!(listed.as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_a_form_is_a_json_400() {
+    let app = TestApp::spawn().await;
+    let (_, token) = creator(&app).await;
+
+    let response = app
+        .client
+        .post(format!("{}/creators/me/templates", app.base_url))
+        .bearer_auth(&token)
+        .json(&json!({ "kind": "sticker" }))
+        .send()
+        .await
+        .unwrap();
+
+    assert_refused(response, 400, "invalid_multipart").await;
+}
