@@ -13,6 +13,7 @@ pub mod listener;
 pub mod network;
 pub mod rate_limit;
 pub mod store;
+pub mod templates;
 
 mod observability;
 mod startup;

@@ -25,6 +25,7 @@ use crate::rate_limit::{IpRateLimiter, TrustedProxies};
 use crate::store::{Store, StoreError};
 use crate::supervisor::{RunError, Supervisor};
 use crate::sweeper::Sweeper;
+use crate::templates::{self, TemplateService};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +48,9 @@ pub enum StartupError {
     /// The chain could not be reached, or the platform account set up.
     #[error("cannot set up the Algorand network")]
     Network(#[from] NetworkError),
+    /// The IPFS store could not be opened or the pinning backend set up.
+    #[error("cannot open the IPFS store")]
+    Ipfs(#[from] tipforge_ipfs::IpfsError),
     /// The listen address could not be bound.
     #[error("cannot listen on {address}")]
     Bind {
@@ -92,6 +96,9 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         .map_err(|source| StartupError::DataDir { path: config.data_dir.clone(), source })?;
     let store = Store::open(config.database_url().expose()).await?;
     let clock = Clock::default();
+    let (ipfs, remote_pinning) = templates::backend::open(&config.ipfs, &config.data_dir).await?;
+    let templates =
+        TemplateService::new(store.clone(), ipfs.clone(), remote_pinning, clock.clone());
     let auth = Arc::new(Auth::new(store.clone(), &config.auth, clock.clone()));
     let proxies = TrustedProxies::new(config.http.trusted_proxies.clone());
     let limiters = RateLimiters {
@@ -134,6 +141,8 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         listener: listener.metrics().clone(),
         chain: network.metrics.clone(),
         prometheus,
+        ipfs,
+        templates,
     };
     let chain = Chain {
         algod_url: network.algod_url,
@@ -172,6 +181,11 @@ impl App {
     /// The server's clock; advancing it moves every expiry the server checks.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The IPFS gateway's base URL: content is at `<this>/<cid>`.
+    pub fn gateway_url(&self) -> String {
+        format!("http://{}/ipfs", self.address)
     }
 
     /// algod's URL (the embedded devnet's when none is configured).

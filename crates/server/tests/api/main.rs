@@ -6,8 +6,10 @@
 mod auth;
 mod conventions;
 mod creators;
+mod docs;
 mod helpers;
 mod lifecycle;
 mod rate_limits;
 mod store;
+mod templates;
 mod tips;
