@@ -124,7 +124,9 @@ impl CreatorsError {
                 ChainErrorKind::Transient | ChainErrorKind::Permanent => Kind::Unavailable,
             },
             Self::Store(StoreError::Database(sqlx::Error::PoolTimedOut)) => Kind::Unavailable,
-            Self::Store(StoreError::UsernameTaken { .. }) => Kind::Conflict,
+            Self::Store(
+                StoreError::UsernameTaken { .. } | StoreError::ActiveContractExists { .. },
+            ) => Kind::Conflict,
             Self::Store(StoreError::UnknownUser { .. }) => Kind::NotFound,
             Self::Store(_) => Kind::Internal,
             Self::Shared(err) => err.kind(),
@@ -147,6 +149,7 @@ impl CreatorsError {
                 ChainErrorKind::Transient | ChainErrorKind::Permanent => "chain_unavailable",
             },
             Self::Store(StoreError::UsernameTaken { .. }) => "username_taken",
+            Self::Store(StoreError::ActiveContractExists { .. }) => "contract_exists",
             Self::Store(StoreError::UnknownUser { .. }) => "user_unknown",
             Self::Store(StoreError::Database(sqlx::Error::PoolTimedOut)) => "database_busy",
             Self::Shared(err) => err.code(),

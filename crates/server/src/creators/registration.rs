@@ -60,40 +60,56 @@ impl Creators {
         let token = ClaimToken::generate();
         let started = Instant::now();
         loop {
-            let now = self.now();
-            let claim = self
-                .store
-                .claim_registration(&ClaimRequest {
-                    creator: &creator,
-                    token: &token,
-                    min_tip: request.min_tip.amount(),
-                    username: request.username.as_ref(),
-                    now,
-                    stale_before: before(now, CLAIM_TAKEOVER),
-                })
-                .await?;
-            match claim {
+            match self.claim(&creator, &token, request).await? {
                 Claim::Claimed(registration) => {
                     let contract = self.deploy_claimed(&registration, &token).await?;
                     return Ok(Registered { contract, created: true });
                 }
-                Claim::Taken(taken) if taken.state == RegistrationState::Deployed => {
-                    if let Some(contract) = self.store.active_contract(&creator).await? {
-                        return Ok(Registered { contract, created: false });
+                Claim::Taken(taken) => {
+                    if let Some(registered) = self.settled(&taken).await? {
+                        return Ok(registered);
                     }
-                    // Deployed, yet no active contract: it was retired since. Start over.
-                    if let Some(app) = taken.app_id {
-                        self.store.reopen_registration(&creator, app, now).await?;
-                        continue;
+                    if started.elapsed() > WAIT_FOR_OTHER {
+                        return Err(CreatorsError::RegistrationInProgress { creator });
                     }
+                    tokio::time::sleep(WAIT_POLL).await;
                 }
-                Claim::Taken(_) if started.elapsed() > WAIT_FOR_OTHER => {
-                    return Err(CreatorsError::RegistrationInProgress { creator });
-                }
-                Claim::Taken(_) => {}
             }
-            tokio::time::sleep(WAIT_POLL).await;
         }
+    }
+
+    async fn claim(
+        &self,
+        creator: &Address,
+        token: &ClaimToken,
+        request: &RegistrationRequest,
+    ) -> Result<Claim> {
+        let now = self.now();
+        let claim = ClaimRequest {
+            creator,
+            token,
+            min_tip: request.min_tip.amount(),
+            username: request.username.as_ref(),
+            now,
+            stale_before: before(now, CLAIM_TAKEOVER),
+        };
+        Ok(self.store.claim_registration(&claim).await?)
+    }
+
+    /// The contract a registration claimed by another request ended with, once it is deployed
+    /// and still active. A deployed registration whose contract was retired since is reopened,
+    /// so that the next claim deploys anew.
+    async fn settled(&self, taken: &Registration) -> Result<Option<Registered>> {
+        if taken.state != RegistrationState::Deployed {
+            return Ok(None);
+        }
+        if let Some(contract) = self.store.active_contract(&taken.creator).await? {
+            return Ok(Some(Registered { contract, created: false }));
+        }
+        if let Some(app) = taken.app_id {
+            self.store.reopen_registration(&taken.creator, app, self.now()).await?;
+        }
+        Ok(None)
     }
 
     /// Deploys for a claimed registration, marking it failed (so it can be retried) when

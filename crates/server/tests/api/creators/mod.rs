@@ -415,3 +415,24 @@ async fn a_claim_held_by_a_live_request_is_not_taken_over() {
     let Claim::Taken(held) = taken else { panic!("the live claim was taken over: {taken:?}") };
     assert_eq!(held.claimed_by, first);
 }
+
+#[tokio::test]
+async fn a_creator_whose_contract_was_retired_registers_a_new_one() {
+    let app = ChainApp::spawn(TestDb::sqlite().await).await;
+    let (creator, token, first) = registered(&app).await;
+    let store = Store::open(&app.db_url).await.unwrap();
+    assert!(store.retire_contract(first, Timestamp(5_000)).await.unwrap());
+
+    let (status, body) = app.register(&token, &json!({ "minTip": 300_000 })).await;
+
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let second = app_id_of(&body);
+    assert_ne!(second, first);
+    assert_eq!(app.apps_created_by_platform().await, 2);
+    let wallet = creator.address();
+    let contract = app.json(&format!("/creators/{wallet}/contract"), None).await;
+    assert_eq!(contract["data"]["appId"], second.0);
+    assert_eq!(contract["data"]["state"]["minTipMicroAlgos"], 300_000);
+    let (status, again) = app.register(&token, &json!({})).await;
+    assert_eq!((status, app_id_of(&again)), (StatusCode::OK, second));
+}
