@@ -8,6 +8,7 @@ use axum::{Router, middleware};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::docs::ErrorBody;
 use super::extract::{self, Authenticated, JsonBody};
 use super::{ApiError, ApiResult, AppState, Envelope, NoMeta};
 use crate::auth::{SignedIn, WalletSignature};
@@ -51,9 +52,12 @@ struct ChallengeView {
     post, path = "/auth/challenge", tag = "auth",
     request_body = ChallengeRequest,
     responses(
-        (status = 200, description = "The challenge", body = inline(Envelope<ChallengeView, NoMeta>)),
-        (status = 400, description = "Not an address", body = super::docs::ErrorBody),
-        (status = 429, description = "Too many sign-ins from this client", body = super::docs::ErrorBody),
+        (
+            status = 200, description = "The challenge",
+            body = inline(Envelope<ChallengeView, NoMeta>)
+        ),
+        (status = 400, description = "Not an address", body = ErrorBody),
+        (status = 429, description = "Too many sign-ins from this client", body = ErrorBody),
     )
 )]
 async fn challenge(
@@ -92,9 +96,12 @@ struct SignedInView {
     request_body = VerifyRequest,
     responses(
         (status = 200, description = "Signed in", body = inline(Envelope<SignedInView, NoMeta>)),
-        (status = 400, description = "Malformed request", body = super::docs::ErrorBody),
-        (status = 401, description = "Unknown, used or expired challenge, or a bad signature", body = super::docs::ErrorBody),
-        (status = 429, description = "Too many sign-ins from this client", body = super::docs::ErrorBody),
+        (status = 400, description = "Malformed request", body = ErrorBody),
+        (
+            status = 401, description = "Unknown, used or expired challenge, or a bad signature",
+            body = ErrorBody
+        ),
+        (status = 429, description = "Too many sign-ins from this client", body = ErrorBody),
     )
 )]
 async fn verify(
@@ -125,7 +132,7 @@ struct UserView {
     get, path = "/auth/me", tag = "auth",
     responses(
         (status = 200, description = "The user", body = inline(Envelope<UserView, NoMeta>)),
-        (status = 401, description = "No valid token", body = super::docs::ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

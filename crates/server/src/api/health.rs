@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::routing::get;
 use serde::Serialize;
 
+use super::docs::ErrorBody;
 use super::{ApiError, ApiResult, AppState, Envelope, NoMeta};
 
 pub(super) fn router() -> Router<AppState> {
@@ -33,7 +34,7 @@ struct HealthView {
     get, path = "/health", tag = "operations",
     responses(
         (status = 200, description = "Healthy", body = inline(Envelope<HealthView, NoMeta>)),
-        (status = 503, description = "A part is failing", body = super::docs::ErrorBody),
+        (status = 503, description = "A part is failing", body = ErrorBody),
     )
 )]
 async fn health(State(state): State<AppState>) -> ApiResult<Envelope<HealthView>> {

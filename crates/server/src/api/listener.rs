@@ -44,7 +44,10 @@ struct StatusView {
 /// The chain listener's progress and the reward jobs by state.
 #[utoipa::path(
     get, path = "/listener/status", tag = "operations",
-    responses((status = 200, description = "The listener's figures", body = inline(Envelope<StatusView, NoMeta>)))
+    responses((
+        status = 200, description = "The listener's figures",
+        body = inline(Envelope<StatusView, NoMeta>)
+    ))
 )]
 async fn status(State(state): State<AppState>) -> ApiResult<Envelope<StatusView>> {
     let jobs_by_state = state.store.reward_jobs_by_state().await?;

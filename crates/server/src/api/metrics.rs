@@ -23,7 +23,9 @@ pub(super) struct MetricsApi;
 /// Prometheus metrics (text exposition format).
 #[utoipa::path(
     get, path = "/metrics", tag = "operations",
-    responses((status = 200, description = "The metrics", body = String, content_type = "text/plain"))
+    responses((
+        status = 200, description = "The metrics", body = String, content_type = "text/plain"
+    ))
 )]
 async fn render(State(state): State<AppState>) -> impl IntoResponse {
     let listener = state.listener.snapshot();

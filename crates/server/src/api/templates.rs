@@ -9,6 +9,7 @@ use axum::routing::{delete, get, post};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::docs::ErrorBody;
 use super::extract::{self, Authenticated};
 use super::{ApiError, ApiResult, AppState, Envelope, NoMeta};
 use crate::domain::{Role, Supply, Template, TemplateId, User};
@@ -114,12 +115,12 @@ struct TemplateForm {
     request_body(content = TemplateForm, content_type = "multipart/form-data"),
     responses(
         (status = 200, description = "The template", body = inline(Envelope<TemplateView, NoMeta>)),
-        (status = 400, description = "A field is missing or invalid", body = super::docs::ErrorBody),
-        (status = 401, description = "No valid token", body = super::docs::ErrorBody),
-        (status = 403, description = "Not a creator", body = super::docs::ErrorBody),
-        (status = 409, description = "Name already used", body = super::docs::ErrorBody),
-        (status = 413, description = "Image over 5 MiB", body = super::docs::ErrorBody),
-        (status = 415, description = "Not PNG, JPEG, GIF or WebP", body = super::docs::ErrorBody),
+        (status = 400, description = "A field is missing or invalid", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a creator", body = ErrorBody),
+        (status = 409, description = "Name already used", body = ErrorBody),
+        (status = 413, description = "Image over 5 MiB", body = ErrorBody),
+        (status = 415, description = "Not PNG, JPEG, GIF or WebP", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
@@ -158,8 +159,11 @@ async fn create(
     get, path = "/creators/{wallet}/templates", tag = "templates",
     params(("wallet" = String, Path, description = "The creator's address")),
     responses(
-        (status = 200, description = "The templates", body = inline(Envelope<Vec<TemplateView>, NoMeta>)),
-        (status = 400, description = "Not an address", body = super::docs::ErrorBody),
+        (
+            status = 200, description = "The templates",
+            body = inline(Envelope<Vec<TemplateView>, NoMeta>)
+        ),
+        (status = 400, description = "Not an address", body = ErrorBody),
     )
 )]
 async fn list(
@@ -177,7 +181,7 @@ async fn list(
     params(("id" = String, Path, description = "The template id (UUID)")),
     responses(
         (status = 200, description = "The template", body = inline(Envelope<TemplateView, NoMeta>)),
-        (status = 404, description = "No such template", body = super::docs::ErrorBody),
+        (status = 404, description = "No such template", body = ErrorBody),
     )
 )]
 async fn show(
@@ -194,9 +198,9 @@ async fn show(
     params(("id" = String, Path, description = "The template id (UUID)")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 403, description = "Not the owner, or not a creator", body = super::docs::ErrorBody),
-        (status = 404, description = "No such template", body = super::docs::ErrorBody),
-        (status = 409, description = "Rewards reference it", body = super::docs::ErrorBody),
+        (status = 403, description = "Not the owner, or not a creator", body = ErrorBody),
+        (status = 404, description = "No such template", body = ErrorBody),
+        (status = 409, description = "Rewards reference it", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]

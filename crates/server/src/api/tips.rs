@@ -8,6 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::docs::ErrorBody;
 use super::extract::{self, QueryParams};
 use super::{ApiError, ApiResult, AppState, Envelope, PageMeta};
 use crate::domain::{Tip, TipCursor, TipQuery};
@@ -53,8 +54,11 @@ struct TipView {
     get, path = "/tips", tag = "tips",
     params(ListParams),
     responses(
-        (status = 200, description = "A page of tips", body = inline(Envelope<Vec<TipView>, PageMeta>)),
-        (status = 400, description = "Bad filter, cursor or limit", body = super::docs::ErrorBody),
+        (
+            status = 200, description = "A page of tips",
+            body = inline(Envelope<Vec<TipView>, PageMeta>)
+        ),
+        (status = 400, description = "Bad filter, cursor or limit", body = ErrorBody),
     )
 )]
 async fn list(

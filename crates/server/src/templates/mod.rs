@@ -118,7 +118,8 @@ impl TemplateService {
             self.release(&[image.cid, metadata_cid]).await;
             return Err(err.into());
         }
-        tracing::info!(target: "templates", %id, %creator, kind = template.kind.as_str(), "template created");
+        let kind = template.kind.as_str();
+        tracing::info!(target: "templates", %id, %creator, kind, "template created");
         self.cache.insert(id, template.clone()).await;
         Ok(template)
     }
@@ -205,25 +206,33 @@ impl TemplateService {
     /// space.
     async fn release(&self, cids: &[Cid]) {
         for cid in cids {
-            match self.store.template_content_referenced(&cid.to_string()).await {
-                Ok(false) => {}
-                Ok(true) => continue,
-                Err(err) => {
-                    let error = &err as &dyn std::error::Error;
-                    tracing::warn!(target: "templates", %cid, error, "cannot tell whether content is used; kept");
-                    continue;
-                }
+            if !self.still_referenced(*cid).await {
+                self.unpin_everywhere(*cid).await;
             }
-            if let Err(err) = self.ipfs.unpin(*cid).await {
+        }
+    }
+
+    /// Whether a stored template uses `cid`; when that cannot be told, the content is kept.
+    async fn still_referenced(&self, cid: Cid) -> bool {
+        match self.store.template_content_referenced(&cid.to_string()).await {
+            Ok(referenced) => referenced,
+            Err(err) => {
                 let error = &err as &dyn std::error::Error;
-                tracing::warn!(target: "templates", %cid, error, "local unpin failed");
+                tracing::warn!(target: "templates", %cid, error, "content use unknown; kept");
+                true
             }
-            if let Some(remote) = &self.remote {
-                if let Err(err) = remote.unpin(*cid).await {
-                    let error = &err as &dyn std::error::Error;
-                    tracing::warn!(target: "templates", %cid, backend = remote.name(), error, "remote unpin failed");
-                }
-            }
+        }
+    }
+
+    async fn unpin_everywhere(&self, cid: Cid) {
+        if let Err(err) = self.ipfs.unpin(cid).await {
+            let error = &err as &dyn std::error::Error;
+            tracing::warn!(target: "templates", %cid, error, "local unpin failed");
+        }
+        let Some(remote) = &self.remote else { return };
+        if let Err(err) = remote.unpin(cid).await {
+            let (error, backend) = (&err as &dyn std::error::Error, remote.name());
+            tracing::warn!(target: "templates", %cid, backend, error, "remote unpin failed");
         }
     }
 }
