@@ -4,10 +4,15 @@ mod auth;
 mod envelope;
 mod error;
 mod extract;
+mod fans;
 mod health;
+mod leaderboards;
 mod listener;
 mod metrics;
+mod nfts;
+mod suggested;
 mod tips;
+mod transactions;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -34,6 +39,7 @@ use crate::store::Store;
 pub use envelope::{Envelope, NoMeta, PageMeta};
 pub use error::{ApiError, ApiResult, ErrorKind};
 pub use extract::{Admin, Authenticated, JsonBody, QueryParams};
+pub use suggested::SuggestedParamsCache;
 
 /// What every handler can reach. Cheap to clone: each field is a handle.
 #[derive(Debug, Clone)]
@@ -60,6 +66,8 @@ pub struct AppState {
     pub chain: Arc<ChainMetrics>,
     /// Renders the process's metrics for `/metrics`.
     pub prometheus: PrometheusHandle,
+    /// The node's suggested transaction parameters, cached for a few seconds.
+    pub params: SuggestedParamsCache,
 }
 
 /// The limiters applied to groups of routes.
@@ -69,6 +77,8 @@ pub struct RateLimiters {
     pub auth: Arc<IpRateLimiter>,
     /// Creator registration.
     pub registration: Arc<IpRateLimiter>,
+    /// Relaying signed transactions to the node.
+    pub transactions: Arc<IpRateLimiter>,
 }
 
 /// The whole API: every group's routes, a JSON 404 for anything else, a tracing span per
@@ -77,6 +87,10 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
     Router::new()
         .merge(auth::router(limiters.auth.clone()))
         .merge(tips::router())
+        .merge(fans::router())
+        .merge(nfts::router())
+        .merge(leaderboards::router())
+        .merge(transactions::router(limiters.transactions.clone()))
         .merge(health::router())
         .merge(listener::router())
         .merge(metrics::router())

@@ -3,6 +3,8 @@
 mod challenge;
 mod contract;
 pub mod golden;
+mod nft;
+mod standing;
 mod template;
 mod time;
 mod tip;
@@ -10,6 +12,8 @@ mod user;
 
 pub use challenge::{Challenge, Nonce};
 pub use contract::Contract;
+pub use nft::{Delivery, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals, NftVariant};
+pub use standing::{BoardTotals, CreatorStanding, FanStanding, FanStats, LoyaltyStanding, Volume};
 pub use template::{RuleParameters, Supply, Template, TemplateId, TemplateKind};
 pub use time::{Clock, Timestamp};
 pub use tip::{Tip, TipCursor, TipPage, TipQuery};
