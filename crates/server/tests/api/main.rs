@@ -5,8 +5,12 @@
 
 mod auth;
 mod conventions;
+mod fans;
 mod helpers;
+mod leaderboards;
 mod lifecycle;
 mod rate_limits;
+mod rewards;
 mod store;
 mod tips;
+mod transactions;
