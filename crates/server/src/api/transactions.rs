@@ -215,7 +215,13 @@ async fn relay(
     }
     match send(state, checked).await {
         Ok((status, body)) => {
-            state.store.complete_idempotency_key(&claim.key, status.as_u16(), &body).await?;
+            // The node has the transaction: the client learns so even if the answer cannot be
+            // kept, in which case a retry with the key waits for the key to expire.
+            let kept = state.store.complete_idempotency_key(&claim.key, status.as_u16(), &body);
+            if let Err(err) = kept.await {
+                let error = &err as &dyn std::error::Error;
+                tracing::error!(target: "api", error, "idempotent answer not kept");
+            }
             Ok(json(status, body))
         }
         Err(err) => {

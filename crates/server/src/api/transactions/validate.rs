@@ -40,9 +40,10 @@ pub(super) struct Checked {
 impl Submission {
     /// Runs every check. CPU-bound (signature verification): call off the async workers.
     pub(super) fn check(self) -> Result<Checked, ApiError> {
-        let (field, texts, route) = match self {
-            Self::Single(text) => ("signedTxn", vec![text], "single"),
-            Self::Group(texts) => ("signedTxns", texts, "group"),
+        let single = matches!(self, Self::Single(_));
+        let (field, texts) = match self {
+            Self::Single(text) => ("signedTxn", vec![text]),
+            Self::Group(texts) => ("signedTxns", texts),
         };
         if texts.is_empty() || texts.len() > MAX_GROUP_SIZE {
             let reason = format!("a group has 1 to {MAX_GROUP_SIZE} transactions");
@@ -51,17 +52,16 @@ impl Submission {
         let members = texts
             .iter()
             .enumerate()
-            .map(|(index, text)| member(text).map_err(|reason| at(field, route, index, reason)))
+            .map(|(index, text)| member(text).map_err(|reason| at(field, single, index, reason)))
             .collect::<Result<Vec<_>, _>>()?;
         let typed = members.iter().map(|(_, typed)| typed.clone()).collect::<Vec<_>>();
-        check_group(&typed, route == "single")
-            .map_err(|reason| ApiError::invalid(field, reason))?;
+        check_group(&typed, single).map_err(|reason| ApiError::invalid(field, reason))?;
         let genesis_hash = typed[0].header.genesis_hash;
         if typed.iter().any(|txn| txn.header.genesis_hash != genesis_hash) {
             return Err(ApiError::invalid(field, "the transactions are for different networks"));
         }
         let bytes: Vec<u8> = members.iter().flat_map(|(signed, _)| signed.encode()).collect();
-        let hash = payload_hash(route, &bytes);
+        let hash = payload_hash(single, &bytes);
         Ok(Checked {
             txids: members.iter().map(|(signed, _)| signed.id()).collect(),
             last_valid: typed.iter().map(|txn| txn.header.last_valid).min().unwrap_or_default(),
@@ -109,19 +109,18 @@ fn check_group(transactions: &[Transaction], single: bool) -> Result<(), String>
     }
 }
 
-fn at(field: &'static str, route: &str, index: usize, reason: String) -> ApiError {
-    match route {
-        "single" => ApiError::invalid(field, reason),
-        _ => ApiError::invalid(field, format!("transaction {index}: {reason}")),
+fn at(field: &'static str, single: bool, index: usize, reason: String) -> ApiError {
+    match single {
+        true => ApiError::invalid(field, reason),
+        false => ApiError::invalid(field, format!("transaction {index}: {reason}")),
     }
 }
 
-/// The route and the canonical bytes: the same transactions sent alone and as a group of one
+/// The route and the canonical bytes: the same transaction sent alone and as a group of one
 /// are different requests.
-fn payload_hash(route: &str, bytes: &[u8]) -> String {
-    let mut input = route.as_bytes().to_vec();
-    input.push(0);
-    input.extend_from_slice(bytes);
+fn payload_hash(single: bool, bytes: &[u8]) -> String {
+    let route: &[u8] = if single { b"single\0" } else { b"group\0" };
+    let input = [route, bytes].concat();
     HEXLOWER.encode(&sha512_256(&input))
 }
 
