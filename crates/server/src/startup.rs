@@ -103,7 +103,8 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
     let proxies = TrustedProxies::new(config.http.trusted_proxies.clone());
     let limiters = RateLimiters {
         auth: IpRateLimiter::new(config.rate_limits.auth(), proxies.clone()),
-        registration: IpRateLimiter::new(config.rate_limits.registration(), proxies),
+        registration: IpRateLimiter::new(config.rate_limits.registration(), proxies.clone()),
+        transactions: IpRateLimiter::new(config.rate_limits.transactions(), proxies),
     };
     // Bound before the devnet starts, so a taken port leaves nothing running.
     let http = TcpListener::bind(config.bind)
@@ -143,6 +144,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         prometheus,
         ipfs,
         templates,
+        params: api::SuggestedParamsCache::new(network.algod.clone()),
     };
     let chain = Chain {
         algod_url: network.algod_url,
@@ -240,7 +242,11 @@ impl App {
         let sweeper = Sweeper {
             store: self.store.clone(),
             clock: self.clock.clone(),
-            limiters: vec![self.limiters.auth.clone(), self.limiters.registration.clone()],
+            limiters: vec![
+                self.limiters.auth.clone(),
+                self.limiters.registration.clone(),
+                self.limiters.transactions.clone(),
+            ],
         };
         let mut supervisor = Supervisor::new(self.shutdown.clone());
         supervisor.spawn("http", serve(self.listener, self.router, self.shutdown.clone()));

@@ -10,7 +10,10 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::{AppState, auth, creators, health, listener, metrics, templates, tips};
+use super::{
+    AppState, auth, creators, fans, health, leaderboards, listener, metrics, nfts, templates, tips,
+    transactions,
+};
 
 /// Where the document is served.
 pub const OPENAPI_PATH: &str = "/openapi.json";
@@ -45,6 +48,10 @@ pub fn document() -> utoipa::openapi::OpenApi {
         metrics::MetricsApi::openapi(),
         templates::TemplatesApi::openapi(),
         creators::CreatorsApi::openapi(),
+        fans::FansApi::openapi(),
+        nfts::NftsApi::openapi(),
+        leaderboards::LeaderboardsApi::openapi(),
+        transactions::TransactionsApi::openapi(),
     ] {
         document.merge(group);
     }

@@ -6,11 +6,16 @@ pub mod docs;
 mod envelope;
 mod error;
 mod extract;
+mod fans;
 mod health;
+mod leaderboards;
 mod listener;
 mod metrics;
+mod nfts;
+mod suggested;
 mod templates;
 mod tips;
+mod transactions;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -40,6 +45,7 @@ use crate::templates::TemplateService;
 pub use envelope::{Envelope, NoMeta, PageMeta};
 pub use error::{ApiError, ApiResult, ErrorKind};
 pub use extract::{Admin, Authenticated, JsonBody, QueryParams};
+pub use suggested::SuggestedParamsCache;
 
 /// What every handler can reach. Cheap to clone: each field is a handle.
 #[derive(Debug, Clone)]
@@ -72,6 +78,8 @@ pub struct AppState {
     pub ipfs: LocalStore,
     /// Reward templates, with their content pinned where the configuration says.
     pub templates: TemplateService,
+    /// The node's suggested transaction parameters, cached for a few seconds.
+    pub params: SuggestedParamsCache,
 }
 
 /// Every route the API serves, as (method, path template). The OpenAPI document must describe
@@ -100,6 +108,17 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/creators/{wallet}/stats"),
     ("POST", "/admin/creators/{wallet}/pause"),
     ("POST", "/admin/creators/{wallet}/resume"),
+    ("GET", "/fans/{wallet}/nfts"),
+    ("GET", "/fans/{wallet}/awaiting-optin"),
+    ("GET", "/fans/{wallet}/stats"),
+    ("GET", "/golden-odds"),
+    ("GET", "/nfts/{assetId}"),
+    ("GET", "/leaderboards/creators"),
+    ("GET", "/creators/{wallet}/leaderboard"),
+    ("GET", "/creators/{wallet}/loyalty"),
+    ("POST", "/transactions"),
+    ("POST", "/transactions/group"),
+    ("GET", "/transactions/params"),
 ];
 
 /// The limiters applied to groups of routes.
@@ -109,6 +128,8 @@ pub struct RateLimiters {
     pub auth: Arc<IpRateLimiter>,
     /// Creator registration.
     pub registration: Arc<IpRateLimiter>,
+    /// Relaying signed transactions to the node.
+    pub transactions: Arc<IpRateLimiter>,
 }
 
 /// The whole API: every group's routes, a JSON 404 for anything else, a tracing span per
@@ -119,6 +140,10 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
         .merge(auth::router(limiters.auth.clone()))
         .merge(tips::router())
         .merge(creators::router(limiters.registration.clone()))
+        .merge(fans::router())
+        .merge(nfts::router())
+        .merge(leaderboards::router())
+        .merge(transactions::router(limiters.transactions.clone()))
         .merge(health::router())
         .merge(listener::router())
         .merge(metrics::router())

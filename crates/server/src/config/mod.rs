@@ -138,6 +138,11 @@ pub struct RateLimitConfig {
     pub registration_requests: u32,
     /// The registration window, in seconds. Default 3600.
     pub registration_per_secs: u64,
+    /// Signed transactions relayed to the node (`POST /transactions`, `/transactions/group`)
+    /// per window. Default 60.
+    pub transactions_requests: u32,
+    /// The relay window, in seconds. Default 60.
+    pub transactions_per_secs: u64,
 }
 
 /// One limit: `requests` per `per_secs` seconds.
@@ -230,6 +235,8 @@ impl Default for RateLimitConfig {
             auth_per_secs: 60,
             registration_requests: 5,
             registration_per_secs: 60 * 60,
+            transactions_requests: 60,
+            transactions_per_secs: 60,
         }
     }
 }
@@ -267,6 +274,7 @@ impl Config {
             rate_limits: RateLimitConfig {
                 auth_requests: 10_000,
                 registration_requests: 10_000,
+                transactions_requests: 10_000,
                 ..RateLimitConfig::default()
             },
             chain: ChainConfig {
@@ -311,6 +319,7 @@ impl Config {
         for (setting, limit) in [
             ("rate_limits.auth_*", self.rate_limits.auth()),
             ("rate_limits.registration_*", self.rate_limits.registration()),
+            ("rate_limits.transactions_*", self.rate_limits.transactions()),
         ] {
             if limit.requests == 0 || limit.per_secs == 0 {
                 return invalid(setting, "requests and per_secs must be positive");
@@ -375,6 +384,11 @@ impl RateLimitConfig {
     /// The registration limit.
     pub fn registration(&self) -> RateLimit {
         RateLimit { requests: self.registration_requests, per_secs: self.registration_per_secs }
+    }
+
+    /// The transaction relay limit.
+    pub fn transactions(&self) -> RateLimit {
+        RateLimit { requests: self.transactions_requests, per_secs: self.transactions_per_secs }
     }
 }
 

@@ -4,6 +4,8 @@ mod challenge;
 mod contract;
 mod creator;
 pub mod golden;
+mod nft;
+mod standing;
 mod template;
 mod time;
 mod tip;
@@ -15,6 +17,8 @@ pub use creator::{
     Claim, ClaimToken, ContractState, CreatorProfile, Dashboard, FanTotal, MinTip, Registration,
     RegistrationState, SentCreate, TemplateRewards, TipTotals, Username, reward_cost,
 };
+pub use nft::{Delivery, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals, NftVariant};
+pub use standing::{BoardTotals, CreatorStanding, FanStanding, FanStats, LoyaltyStanding, Volume};
 pub use template::{RuleParameters, Supply, Template, TemplateId, TemplateKind};
 pub use time::{Clock, Timestamp};
 pub use tip::{Tip, TipCursor, TipPage, TipQuery};

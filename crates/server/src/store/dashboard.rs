@@ -44,7 +44,7 @@ impl Store {
             tips,
             tips_last_day,
             tips_last_week,
-            top_fans: self.top_fans(creator).await?,
+            top_fans: self.dashboard_top_fans(creator).await?,
             recent_tips: self.list_tips(&recent).await?.tips,
             reward_jobs: self.creator_jobs_by_state(creator).await?,
             templates: self.template_rewards(creator).await?,
@@ -80,7 +80,7 @@ impl Store {
         Ok((totals, [unsigned(&row, "last_day")?, unsigned(&row, "last_week")?]))
     }
 
-    async fn top_fans(&self, creator: &Address) -> Result<Vec<FanTotal>> {
+    async fn dashboard_top_fans(&self, creator: &Address) -> Result<Vec<FanTotal>> {
         let rows = sqlx::query(
             "SELECT fan, CAST(COUNT(*) AS BIGINT) AS tips, \
              CAST(SUM(amount_micro) AS BIGINT) AS amount FROM tips WHERE creator = $1 \

@@ -87,6 +87,18 @@ impl Store {
         Ok(())
     }
 
+    /// Gives up a claimed key whose request failed before anything was done, so a retry with
+    /// the key acts afresh. A key with a recorded response is kept.
+    pub async fn release_idempotency_key(&self, key: &str) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE idempotency_key = $1 AND response_status IS NULL",
+        )
+        .bind(key)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn earlier_use(&self, key: &IdempotencyKey) -> Result<Idempotency> {
         let row = sqlx::query(
             "SELECT wallet, request_hash, response_status, response_body \

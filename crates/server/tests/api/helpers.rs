@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use sqlx::{AnyConnection, Connection, Executor};
 use tempfile::TempDir;
 use tipforge_algo::{Address, AppId, MicroAlgos, Round};
+use tipforge_devnet::FundedAccount;
 use tipforge_server::config::Secret;
 use tipforge_server::domain::{Clock, Contract, Role, Timestamp, Tip};
 use tipforge_server::store::Store;
@@ -92,6 +93,10 @@ pub(crate) struct TestApp {
     pub(crate) store: Store,
     pub(crate) clock: Clock,
     pub(crate) config: Config,
+    /// The embedded devnet's algod, its API token and its funded accounts.
+    pub(crate) algod_url: String,
+    pub(crate) algod_token: Option<String>,
+    pub(crate) accounts: Vec<FundedAccount>,
     shutdown: CancellationToken,
     _data_dir: TempDir,
     _db: TestDb,
@@ -111,10 +116,24 @@ impl TestApp {
         let base_url = format!("http://{}", app.address());
         let (store, clock, shutdown) =
             (app.store().clone(), app.clock().clone(), app.shutdown_token());
+        let algod_url = app.algod_url().to_owned();
+        let devnet = app.devnet().expect("the test preset runs the embedded devnet");
+        let (algod_token, accounts) = (devnet.token().map(str::to_owned), devnet.accounts());
         tokio::spawn(app.run_until(std::future::pending()));
         let client = reqwest::Client::new();
-        let app =
-            Self { base_url, client, store, clock, config, shutdown, _data_dir: data_dir, _db: db };
+        let app = Self {
+            base_url,
+            client,
+            store,
+            clock,
+            config,
+            algod_url,
+            algod_token,
+            accounts,
+            shutdown,
+            _data_dir: data_dir,
+            _db: db,
+        };
         app.wait_until_healthy().await;
         app
     }
@@ -128,6 +147,11 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         panic!("the server did not become healthy");
+    }
+
+    /// The test database's URL, for fixtures written in SQL.
+    pub(crate) fn database_url(&self) -> &str {
+        self._db.url()
     }
 
     pub(crate) async fn get(&self, path: &str) -> Response {
