@@ -3,6 +3,7 @@
 mod challenge;
 mod contract;
 pub mod golden;
+pub mod rules;
 mod template;
 mod time;
 mod tip;
