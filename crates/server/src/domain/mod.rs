@@ -7,6 +7,7 @@ pub mod rules;
 mod template;
 mod time;
 mod tip;
+mod transfer;
 mod user;
 
 pub use challenge::{Challenge, Nonce};
@@ -14,4 +15,5 @@ pub use contract::Contract;
 pub use template::{RuleParameters, Supply, Template, TemplateId, TemplateKind};
 pub use time::{Clock, Timestamp};
 pub use tip::{Tip, TipCursor, TipPage, TipQuery};
+pub use transfer::AssetMove;
 pub use user::{Role, User};

@@ -16,7 +16,7 @@ use std::time::Duration;
 use tipforge_algo::{Address, MicroAlgos, TxId};
 
 use super::golden::{self, GoldenOdds};
-use super::{Template, TemplateId, TemplateKind, Timestamp};
+use super::{RuleParameters, Template, TemplateId, TemplateKind, Timestamp};
 
 /// The membership price when a template sets none: 5 ALGO.
 pub const DEFAULT_MEMBERSHIP_PRICE: MicroAlgos = MicroAlgos(5_000_000);
@@ -33,6 +33,30 @@ const MEMBERSHIP_MEMO: &str = "MEMBERSHIP";
 const COLLECT_MEMO: &str = "COLLECT";
 const ORDER_PREFIX: &str = "ORDER:";
 const DAY: Duration = Duration::from_secs(86_400);
+
+/// What the rules need of a template: its identity, kind and rule parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RewardTemplate {
+    /// The template's id.
+    pub id: TemplateId,
+    /// What it awards.
+    pub kind: TemplateKind,
+    /// Its name, quoted in reasons.
+    pub name: String,
+    /// When to award it.
+    pub rules: RuleParameters,
+}
+
+impl From<&Template> for RewardTemplate {
+    fn from(template: &Template) -> Self {
+        Self {
+            id: template.id,
+            kind: template.kind,
+            name: template.name.clone(),
+            rules: template.rules,
+        }
+    }
+}
 
 /// The tip being judged.
 #[derive(Debug, Clone, Copy)]
@@ -176,6 +200,27 @@ impl Evaluation {
     }
 }
 
+/// What the rules decided for a stored tip, as the API shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TipOutcome {
+    /// Whether the tip earned any reward.
+    pub rewarded: bool,
+    /// The rewards with their reasons, or why there were none.
+    pub note: String,
+    /// The order an `ORDER:<id>` memo referred to.
+    pub order: Option<String>,
+}
+
+impl From<&Evaluation> for TipOutcome {
+    fn from(evaluation: &Evaluation) -> Self {
+        Self {
+            rewarded: evaluation.nothing.is_none(),
+            note: evaluation.summary(),
+            order: evaluation.order.clone(),
+        }
+    }
+}
+
 /// What the memo asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Intent {
@@ -185,7 +230,11 @@ enum Intent {
 }
 
 /// Decides what `tip` earns from the creator's `templates`.
-pub fn evaluate(tip: &TipFacts<'_>, templates: &[Template], counters: &Counters) -> Evaluation {
+pub fn evaluate(
+    tip: &TipFacts<'_>,
+    templates: &[RewardTemplate],
+    counters: &Counters,
+) -> Evaluation {
     let text = String::from_utf8_lossy(tip.memo);
     let memo = text.trim();
     let order = order_reference(memo);
@@ -233,38 +282,41 @@ fn order_reference(memo: &str) -> Option<String> {
     (!id.is_empty()).then(|| id.to_owned())
 }
 
-fn of_kind(templates: &[Template], kind: TemplateKind) -> impl Iterator<Item = &Template> + Clone {
+fn of_kind(
+    templates: &[RewardTemplate],
+    kind: TemplateKind,
+) -> impl Iterator<Item = &RewardTemplate> + Clone {
     templates.iter().filter(move |template| template.kind == kind)
 }
 
 /// Of the templates whose `floor` the amount reaches, the one with the highest floor; ties go
 /// to the oldest template (ids are time-ordered), so the choice never depends on input order.
 fn best_reached<'t>(
-    candidates: impl Iterator<Item = &'t Template>,
+    candidates: impl Iterator<Item = &'t RewardTemplate>,
     amount: MicroAlgos,
-    floor: impl Fn(&Template) -> MicroAlgos,
-) -> Option<&'t Template> {
+    floor: impl Fn(&RewardTemplate) -> MicroAlgos,
+) -> Option<&'t RewardTemplate> {
     candidates
         .filter(|template| floor(template) <= amount)
         .max_by(|a, b| floor(a).cmp(&floor(b)).then_with(|| b.id.0.cmp(&a.id.0)))
 }
 
-fn membership_price(template: &Template) -> MicroAlgos {
+fn membership_price(template: &RewardTemplate) -> MicroAlgos {
     template.rules.price.unwrap_or(DEFAULT_MEMBERSHIP_PRICE)
 }
 
-fn collectible_price(template: &Template) -> MicroAlgos {
+fn collectible_price(template: &RewardTemplate) -> MicroAlgos {
     template.rules.price.unwrap_or(DEFAULT_COLLECTIBLE_PRICE)
 }
 
 /// A sticker template without a threshold is earned by any tip.
-fn sticker_threshold(template: &Template) -> MicroAlgos {
+fn sticker_threshold(template: &RewardTemplate) -> MicroAlgos {
     template.rules.threshold.unwrap_or_default()
 }
 
 fn membership_rule(
     tip: &TipFacts<'_>,
-    templates: &[Template],
+    templates: &[RewardTemplate],
     counters: &Counters,
 ) -> Result<(Decision, MembershipPeriod), NoReward> {
     let kind = TemplateKind::Membership;
@@ -281,7 +333,10 @@ fn membership_rule(
     Ok((decision, MembershipPeriod { starts, expires }))
 }
 
-fn collectible_rule(tip: &TipFacts<'_>, templates: &[Template]) -> Result<Decision, NoReward> {
+fn collectible_rule(
+    tip: &TipFacts<'_>,
+    templates: &[RewardTemplate],
+) -> Result<Decision, NoReward> {
     let kind = TemplateKind::Collectible;
     let template = chosen(of_kind(templates, kind), kind, tip.amount, collectible_price)?;
     let reason = format!("golden collectible '{}'", template.name);
@@ -290,11 +345,11 @@ fn collectible_rule(tip: &TipFacts<'_>, templates: &[Template]) -> Result<Decisi
 
 /// The template a priced memo buys, or why none.
 fn chosen<'t>(
-    candidates: impl Iterator<Item = &'t Template> + Clone,
+    candidates: impl Iterator<Item = &'t RewardTemplate> + Clone,
     kind: TemplateKind,
     amount: MicroAlgos,
-    price: impl Fn(&Template) -> MicroAlgos,
-) -> Result<&'t Template, NoReward> {
+    price: impl Fn(&RewardTemplate) -> MicroAlgos,
+) -> Result<&'t RewardTemplate, NoReward> {
     if candidates.clone().next().is_none() {
         return Err(NoReward::NoTemplate(kind));
     }
@@ -303,7 +358,7 @@ fn chosen<'t>(
 
 fn sticker_rule(
     tip: &TipFacts<'_>,
-    templates: &[Template],
+    templates: &[RewardTemplate],
     counters: &Counters,
 ) -> Result<Decision, NoReward> {
     let kind = TemplateKind::Sticker;
@@ -320,7 +375,7 @@ fn sticker_rule(
 
 /// Golden on the guaranteed interval (the template's `every_nth_tip`, else every 10th tip to
 /// the creator), otherwise by the reproducible draw at the template's odds plus the whale bonus.
-fn sticker_variant(tip: &TipFacts<'_>, template: &Template, seq: u64) -> (Variant, String) {
+fn sticker_variant(tip: &TipFacts<'_>, template: &RewardTemplate, seq: u64) -> (Variant, String) {
     let every = template.rules.every_nth_tip.unwrap_or(golden::DEFAULT_GUARANTEED_EVERY);
     if golden::guaranteed(seq, every) {
         return (Variant::Golden, format!("golden: tip #{seq} to this creator, every {every}th"));
@@ -344,8 +399,9 @@ pub fn draw_wins(txid: &str, odds_bps: u32) -> bool {
 
 /// A badge when the fan's `nth` qualifying tip falls on a loyalty template's interval; with
 /// several templates, the one with the longest interval that fits (the rarer badge).
-fn loyalty_rule(templates: &[Template], nth: u64) -> Option<Decision> {
-    let every = |template: &Template| template.rules.every_nth_tip.unwrap_or(DEFAULT_LOYALTY_EVERY);
+fn loyalty_rule(templates: &[RewardTemplate], nth: u64) -> Option<Decision> {
+    let every =
+        |template: &RewardTemplate| template.rules.every_nth_tip.unwrap_or(DEFAULT_LOYALTY_EVERY);
     let template = of_kind(templates, TemplateKind::LoyaltyBadge)
         .filter(|template| every(template) > 0 && nth % every(template) == 0)
         .max_by(|a, b| match every(a).cmp(&every(b)) {

@@ -9,7 +9,9 @@ mod contracts;
 mod error;
 mod idempotency;
 mod jobs;
+mod rewards;
 mod row;
+mod sql;
 mod templates;
 mod tips;
 mod users;
@@ -24,6 +26,7 @@ use crate::domain::Timestamp;
 
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
+pub use rewards::IngestReport;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

@@ -8,5 +8,6 @@ mod conventions;
 mod helpers;
 mod lifecycle;
 mod rate_limits;
+mod rewards;
 mod store;
 mod tips;

@@ -3,7 +3,7 @@ use tipforge_algo::sha512_256;
 use uuid::Uuid;
 
 use super::*;
-use crate::domain::{RuleParameters, Supply};
+use crate::domain::RuleParameters;
 
 const ALGO: u64 = 1_000_000;
 const FAN: Address = Address([1; 32]);
@@ -11,25 +11,12 @@ const CREATOR: Address = Address([2; 32]);
 const NOW: Timestamp = Timestamp(1_800_000_000_000);
 const DAY_MS: i64 = 86_400_000;
 
-fn template(n: u128, kind: TemplateKind, rules: RuleParameters) -> Template {
-    Template {
-        id: TemplateId(Uuid::from_u128(n)),
-        creator: CREATOR,
-        kind,
-        name: format!("t{n}"),
-        supply: Supply::Unique,
-        image_cid: String::new(),
-        image_mime: String::new(),
-        metadata_cid: String::new(),
-        metadata_url: String::new(),
-        metadata_hash: String::new(),
-        rules,
-        created_at: Timestamp(0),
-    }
+fn template(n: u128, kind: TemplateKind, rules: RuleParameters) -> RewardTemplate {
+    RewardTemplate { id: TemplateId(Uuid::from_u128(n)), kind, name: format!("t{n}"), rules }
 }
 
 /// A sticker that is never golden by the draw nor by the interval, unless a test says so.
-fn sticker(n: u128, threshold: u64) -> Template {
+fn sticker(n: u128, threshold: u64) -> RewardTemplate {
     let rules = RuleParameters {
         threshold: Some(MicroAlgos(threshold)),
         golden_odds_bps: Some(0),
@@ -39,11 +26,11 @@ fn sticker(n: u128, threshold: u64) -> Template {
     template(n, TemplateKind::Sticker, rules)
 }
 
-fn priced(n: u128, kind: TemplateKind, price: Option<u64>) -> Template {
+fn priced(n: u128, kind: TemplateKind, price: Option<u64>) -> RewardTemplate {
     template(n, kind, RuleParameters { price: price.map(MicroAlgos), ..RuleParameters::default() })
 }
 
-fn badge(n: u128, every: Option<u64>) -> Template {
+fn badge(n: u128, every: Option<u64>) -> RewardTemplate {
     let rules = RuleParameters { every_nth_tip: every, ..RuleParameters::default() };
     template(n, TemplateKind::LoyaltyBadge, rules)
 }
@@ -56,7 +43,7 @@ fn first_tip() -> Counters {
     Counters { creator_seq: 1, loyalty_before: 0, membership_expires: None }
 }
 
-fn judge(amount: u64, memo: &str, templates: &[Template]) -> Evaluation {
+fn judge(amount: u64, memo: &str, templates: &[RewardTemplate]) -> Evaluation {
     evaluate(&facts(amount, memo.as_bytes(), "TX"), templates, &first_tip())
 }
 
@@ -292,11 +279,11 @@ fn the_nth_tip_to_a_creator_is_golden_regardless_of_the_draw() {
         RuleParameters { golden_odds_bps: Some(0), ..RuleParameters::default() },
     );
     let every_third = sticker(2, 0);
-    let every_third = Template {
+    let every_third = RewardTemplate {
         rules: RuleParameters { every_nth_tip: Some(3), ..every_third.rules },
         ..every_third
     };
-    let at = |templates: &[Template], seq: u64| {
+    let at = |templates: &[RewardTemplate], seq: u64| {
         let counters = Counters { creator_seq: seq, ..first_tip() };
         evaluate(&facts(ALGO, b"", "TX"), templates, &counters).decisions[0].variant
     };
@@ -357,7 +344,7 @@ fn ids_that_are_not_transaction_ids_still_draw_reproducibly() {
     assert!(!draw_wins(name, 0));
 }
 
-fn any_templates() -> impl Strategy<Value = Vec<Template>> {
+fn any_templates() -> impl Strategy<Value = Vec<RewardTemplate>> {
     let kind = prop_oneof![
         Just(TemplateKind::Sticker),
         Just(TemplateKind::LoyaltyBadge),
