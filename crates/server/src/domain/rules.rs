@@ -222,11 +222,21 @@ impl From<&Evaluation> for TipOutcome {
 }
 
 /// What the memo asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Intent {
     Membership,
     Collect,
     Plain,
+}
+
+impl Intent {
+    fn of(memo: &str) -> Self {
+        match memo {
+            m if m.eq_ignore_ascii_case(MEMBERSHIP_MEMO) => Self::Membership,
+            m if m.eq_ignore_ascii_case(COLLECT_MEMO) => Self::Collect,
+            _ => Self::Plain,
+        }
+    }
 }
 
 /// Decides what `tip` earns from the creator's `templates`.
@@ -237,38 +247,27 @@ pub fn evaluate(
 ) -> Evaluation {
     let text = String::from_utf8_lossy(tip.memo);
     let memo = text.trim();
-    let order = order_reference(memo);
-    let intent = match memo {
-        m if m.eq_ignore_ascii_case(MEMBERSHIP_MEMO) => Intent::Membership,
-        m if m.eq_ignore_ascii_case(COLLECT_MEMO) => Intent::Collect,
-        _ => Intent::Plain,
-    };
-    let mut decisions = Vec::new();
-    let mut membership = None;
-    let primary = match intent {
-        Intent::Membership => membership_rule(tip, templates, counters).map(|(d, period)| {
-            membership = Some(period);
-            d
-        }),
-        Intent::Collect => collectible_rule(tip, templates),
-        Intent::Plain => sticker_rule(tip, templates, counters),
-    };
-    let missed = match primary {
-        Ok(decision) => {
-            decisions.push(decision);
-            None
-        }
-        Err(reason) => Some(reason),
+    let (primary, membership) = match Intent::of(memo) {
+        Intent::Membership => match membership_rule(tip, templates, counters) {
+            Ok((decision, period)) => (Ok(decision), Some(period)),
+            Err(reason) => (Err(reason), None),
+        },
+        Intent::Collect => (collectible_rule(tip, templates), None),
+        Intent::Plain => (sticker_rule(tip, templates, counters), None),
     };
     let loyalty_qualifies = tip.amount >= LOYALTY_MINIMUM;
-    if loyalty_qualifies {
-        decisions.extend(loyalty_rule(templates, counters.loyalty_before + 1));
-    }
+    let badge = match loyalty_qualifies {
+        true => loyalty_rule(templates, counters.loyalty_before + 1),
+        false => None,
+    };
+    let missed = primary.as_ref().err().copied();
+    let decisions: Vec<Decision> = primary.ok().into_iter().chain(badge).collect();
     let nothing = match decisions.is_empty() {
         true if templates.is_empty() => Some(NoReward::NoTemplates),
         true => missed,
         false => None,
     };
+    let order = order_reference(memo);
     Evaluation { order, decisions, membership, loyalty_qualifies, nothing }
 }
 
