@@ -24,3 +24,5 @@ UPDATE tips SET creator_seq = (
 -- Two tips can never share a place, even if two ingesters raced.
 CREATE UNIQUE INDEX tips_creator_seq_key ON tips (creator, creator_seq);
 CREATE INDEX tips_by_order_ref ON tips (order_ref);
+-- The listener looks up jobs and their NFTs by asset when it sees opt-ins and transfers.
+CREATE INDEX reward_jobs_by_asset ON reward_jobs (asset_id);

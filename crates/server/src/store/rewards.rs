@@ -12,7 +12,7 @@ use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, MicroAlgos, Round};
 
 use super::row::{address, bigint, optional_unsigned, parsed, unsigned};
-use super::sql::{Value, placeholders, select_by_keys};
+use super::sql::{Value, placeholders, select_by_keys, select_by_pairs};
 use super::tips::{advance_watermark, insert_judged_tips};
 use super::{Result, Store, StoreError};
 use crate::domain::rules::{self, Counters, Evaluation, RewardTemplate, TipFacts};
@@ -156,13 +156,9 @@ impl Before {
     async fn load(transaction: &mut Transaction<'static, Any>, tips: &[&Tip]) -> Result<Self> {
         let creators: HashSet<Address> = tips.iter().map(|tip| tip.creator).collect();
         let creators: Vec<_> = creators.iter().map(|c| vec![Value::Text(c.to_string())]).collect();
-        let pairs: HashSet<Pair> = tips.iter().map(|tip| (tip.fan, tip.creator)).collect();
-        let pairs: Vec<_> = pairs
-            .iter()
-            .map(|(fan, creator)| {
-                vec![Value::Text(fan.to_string()), Value::Text(creator.to_string())]
-            })
-            .collect();
+        let wanted: HashSet<Pair> = tips.iter().map(|tip| (tip.fan, tip.creator)).collect();
+        let pairs: Vec<_> =
+            wanted.iter().map(|(fan, creator)| (fan.to_string(), creator.to_string())).collect();
         let mut before = Self::default();
         for row in select_by_keys(transaction, TEMPLATES_SQL, &creators).await? {
             let (creator, template) = template_from_row(&row)?;
@@ -171,13 +167,17 @@ impl Before {
         for row in select_by_keys(transaction, SEQUENCES_SQL, &creators).await? {
             before.last_seq.insert(address(&row, "creator")?, unsigned(&row, "last_seq")?);
         }
-        for row in select_by_keys(transaction, LOYALTY_SQL, &pairs).await? {
+        for row in select_by_pairs(transaction, LOYALTY_SQL, &pairs).await? {
             let pair = (address(&row, "fan")?, address(&row, "creator")?);
-            before.loyalty.insert(pair, unsigned(&row, "qualifying_tips")?);
+            if wanted.contains(&pair) {
+                before.loyalty.insert(pair, unsigned(&row, "qualifying_tips")?);
+            }
         }
-        for row in select_by_keys(transaction, MEMBERSHIPS_SQL, &pairs).await? {
+        for row in select_by_pairs(transaction, MEMBERSHIPS_SQL, &pairs).await? {
             let pair = (address(&row, "fan")?, address(&row, "creator")?);
-            before.memberships.insert(pair, Timestamp(row.try_get("expires")?));
+            if wanted.contains(&pair) {
+                before.memberships.insert(pair, Timestamp(row.try_get("expires")?));
+            }
         }
         Ok(before)
     }
@@ -192,11 +192,11 @@ const SEQUENCES_SQL: &str = "SELECT creator, CAST(COALESCE(MAX(creator_seq), 0) 
     AS last_seq FROM tips WHERE creator IN ({keys}) GROUP BY creator";
 
 const LOYALTY_SQL: &str = "SELECT fan, creator, qualifying_tips FROM loyalty \
-    WHERE (fan, creator) IN (VALUES {keys})";
+    WHERE fan IN ({firsts}) AND creator IN ({seconds})";
 
 const MEMBERSHIPS_SQL: &str = "SELECT fan, creator, CAST(MAX(expires_at) AS BIGINT) AS expires \
-    FROM memberships WHERE revoked_at IS NULL AND (fan, creator) IN (VALUES {keys}) \
-    GROUP BY fan, creator";
+    FROM memberships WHERE revoked_at IS NULL AND fan IN ({firsts}) \
+    AND creator IN ({seconds}) GROUP BY fan, creator";
 
 fn template_from_row(row: &AnyRow) -> Result<(Address, RewardTemplate)> {
     let golden_odds_bps =

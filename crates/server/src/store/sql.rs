@@ -31,7 +31,7 @@ pub(super) fn placeholders(rows: usize, per_row: usize) -> String {
 
 /// Runs `sql` once per chunk of `keys`, its `{keys}` replaced by the chunk's placeholders, and
 /// returns every row. Keys of one value become `$1, $2, …` (for `column IN ({keys})`); keys of
-/// several become `($1, $2), …` (for `(a, b) IN (VALUES {keys})`).
+/// several become `($1, $2), …`.
 pub(super) async fn select_by_keys(
     transaction: &mut Transaction<'static, Any>,
     sql: &str,
@@ -51,6 +51,39 @@ pub(super) async fn select_by_keys(
                 Value::Text(text) => statement.bind(text.clone()),
                 Value::Int(int) => statement.bind(*int),
             };
+        }
+        rows.extend(statement.fetch_all(&mut **transaction).await?);
+    }
+    Ok(rows)
+}
+
+/// Runs `sql` once per chunk of `pairs`, its `{firsts}` and `{seconds}` replaced by the
+/// placeholders of the chunk's distinct first and second values, and returns every row. Written
+/// as `a IN ({firsts}) AND b IN ({seconds})`, both databases search an index on `(a, b)`, which
+/// a row-value `IN` does not get on SQLite; the result is a superset of the pairs, for the
+/// caller to filter.
+pub(super) async fn select_by_pairs(
+    transaction: &mut Transaction<'static, Any>,
+    sql: &str,
+    pairs: &[(String, String)],
+) -> Result<Vec<AnyRow>> {
+    let mut rows = Vec::new();
+    for chunk in pairs.chunks(KEYS_PER_STATEMENT / 2) {
+        let mut firsts: Vec<&String> = chunk.iter().map(|(first, _)| first).collect();
+        let mut seconds: Vec<&String> = chunk.iter().map(|(_, second)| second).collect();
+        for values in [&mut firsts, &mut seconds] {
+            values.sort_unstable();
+            values.dedup();
+        }
+        let numbered = |from: usize, count: usize| {
+            (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+        };
+        let sql = sql
+            .replace("{firsts}", &numbered(1, firsts.len()))
+            .replace("{seconds}", &numbered(firsts.len() + 1, seconds.len()));
+        let mut statement = sqlx::query(&sql);
+        for value in firsts.into_iter().chain(seconds) {
+            statement = statement.bind(value.clone());
         }
         rows.extend(statement.fetch_all(&mut **transaction).await?);
     }
