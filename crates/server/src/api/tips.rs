@@ -6,7 +6,9 @@ use axum::routing::get;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::docs::ErrorBody;
 use super::extract::{self, QueryParams};
 use super::{ApiError, ApiResult, AppState, Envelope, PageMeta};
 use crate::domain::rules::TipOutcome;
@@ -19,7 +21,13 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/tips", get(list))
 }
 
-#[derive(Deserialize)]
+/// The tips group of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub(super) struct TipsApi;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ListParams {
     creator: Option<String>,
@@ -28,7 +36,7 @@ struct ListParams {
     limit: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct TipView {
     txid: String,
@@ -45,15 +53,31 @@ struct TipView {
     outcome: Option<OutcomeView>,
 }
 
-#[derive(Serialize)]
+/// What the reward rules decided for a tip.
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct OutcomeView {
+    /// Whether the tip earned any reward.
     rewarded: bool,
+    /// The rewards with their reasons, or why there were none.
     note: String,
+    /// The order an `ORDER:<id>` memo referred to.
     #[serde(skip_serializing_if = "Option::is_none")]
     order_ref: Option<String>,
 }
 
+/// Tips seen on chain, newest first, optionally for one creator or fan; cursor-paginated.
+#[utoipa::path(
+    get, path = "/tips", tag = "tips",
+    params(ListParams),
+    responses(
+        (
+            status = 200, description = "A page of tips",
+            body = inline(Envelope<Vec<TipView>, PageMeta>)
+        ),
+        (status = 400, description = "Bad filter, cursor or limit", body = ErrorBody),
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     QueryParams(params): QueryParams<ListParams>,

@@ -5,9 +5,12 @@
 
 mod auth;
 mod conventions;
+mod creators;
+mod docs;
 mod helpers;
 mod lifecycle;
 mod rate_limits;
 mod rewards;
 mod store;
+mod templates;
 mod tips;
