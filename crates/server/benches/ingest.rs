@@ -4,7 +4,8 @@
 //! with its reward jobs, loyalty counters and memberships, on SQLite and on PostgreSQL (when
 //! `TEST_POSTGRES_URL` or the default test server answers).
 //!
-//! `CARGO_TARGET_DIR=/work/target-rules cargo bench -p tipforge-server --bench ingest`
+//! `cargo bench -p tipforge-server --bench ingest` (add `--profile dev` to skip an optimized
+//! build; the figures in the README were taken so)
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
