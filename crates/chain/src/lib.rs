@@ -13,6 +13,7 @@ mod indexer;
 mod models;
 mod retry;
 mod sync;
+mod transfers;
 
 pub use algod::Algod;
 pub use block::Block;
@@ -27,3 +28,4 @@ pub use models::{
 };
 pub use retry::RetryPolicy;
 pub use sync::fetch_blocks;
+pub use transfers::BlockAssetTransfer;

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::docs::ErrorBody;
 use super::extract::{self, QueryParams};
 use super::{ApiError, ApiResult, AppState, Envelope, PageMeta};
+use crate::domain::rules::TipOutcome;
 use crate::domain::{Tip, TipCursor, TipQuery};
 
 const DEFAULT_LIMIT: u32 = 50;
@@ -47,6 +48,22 @@ struct TipView {
     amount_micro_algos: u64,
     memo: String,
     memo_base64: String,
+    /// What the reward rules decided; absent for tips stored before the rules existed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<OutcomeView>,
+}
+
+/// What the reward rules decided for a tip.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+struct OutcomeView {
+    /// Whether the tip earned any reward.
+    rewarded: bool,
+    /// The rewards with their reasons, or why there were none.
+    note: String,
+    /// The order an `ORDER:<id>` memo referred to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    order_ref: Option<String>,
 }
 
 /// Tips seen on chain, newest first, optionally for one creator or fan; cursor-paginated.
@@ -69,7 +86,8 @@ async fn list(
     let page = state.store.list_tips(&query).await?;
     let meta =
         PageMeta { next_cursor: page.next.map(|cursor| cursor.encode()), limit: query.limit };
-    Ok(Envelope::with_meta(page.tips.into_iter().map(TipView::from).collect(), meta))
+    let views = page.tips.into_iter().zip(page.outcomes).map(TipView::from).collect();
+    Ok(Envelope::with_meta(views, meta))
 }
 
 impl ListParams {
@@ -95,9 +113,14 @@ impl ListParams {
     }
 }
 
-impl From<Tip> for TipView {
-    fn from(tip: Tip) -> Self {
+impl From<(Tip, Option<TipOutcome>)> for TipView {
+    fn from((tip, outcome): (Tip, Option<TipOutcome>)) -> Self {
         Self {
+            outcome: outcome.map(|outcome| OutcomeView {
+                rewarded: outcome.rewarded,
+                note: outcome.note,
+                order_ref: outcome.order,
+            }),
             memo: tip.memo_text(),
             memo_base64: STANDARD.encode(&tip.memo),
             txid: tip.txid,

@@ -5,10 +5,12 @@ mod contract;
 mod creator;
 pub mod golden;
 mod nft;
+pub mod rules;
 mod standing;
 mod template;
 mod time;
 mod tip;
+mod transfer;
 mod user;
 
 pub use challenge::{Challenge, Nonce};
@@ -22,4 +24,5 @@ pub use standing::{BoardTotals, CreatorStanding, FanStanding, FanStats, LoyaltyS
 pub use template::{RuleParameters, Supply, Template, TemplateId, TemplateKind};
 pub use time::{Clock, Timestamp};
 pub use tip::{Tip, TipCursor, TipPage, TipQuery};
+pub use transfer::AssetMove;
 pub use user::{Role, User};

@@ -4,6 +4,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tipforge_algo::{Address, AppId, MicroAlgos, Round};
 
+use super::rules::TipOutcome;
+
 /// A tip recognised by its `Tipped` event in a TipProxy app call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tip {
@@ -79,6 +81,9 @@ pub struct TipQuery {
 pub struct TipPage {
     /// The tips on this page.
     pub tips: Vec<Tip>,
+    /// What the reward rules decided for each tip, in the same order; `None` for tips stored
+    /// before the rules existed.
+    pub outcomes: Vec<Option<TipOutcome>>,
     /// Where the next page starts, if there are more tips.
     pub next: Option<TipCursor>,
 }

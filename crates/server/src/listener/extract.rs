@@ -10,7 +10,7 @@ use tipforge_algo::{Address, AppId, MicroAlgos, Round};
 use tipforge_chain::{Block, IndexerTransaction};
 
 use super::ListenerError;
-use crate::domain::Tip;
+use crate::domain::{AssetMove, Tip};
 
 /// The event every TipProxy logs for a tip: fan, amount forwarded, memo.
 static TIPPED: LazyLock<Event> = LazyLock::new(|| {
@@ -38,6 +38,48 @@ pub(super) fn tips_in_block(
         }
     }
     Ok(tips)
+}
+
+/// The asset transfers in one block, root and inner, in execution order.
+pub(super) fn moves_in_block(block: &Block) -> Result<Vec<AssetMove>, ListenerError> {
+    let transfers = block
+        .asset_transfers()
+        .map_err(|source| ListenerError::Codec { round: block.round, source })?;
+    let moves = transfers.into_iter().map(|transfer| AssetMove {
+        round: block.round,
+        asset: transfer.asset,
+        sender: transfer.sender,
+        receiver: transfer.receiver,
+        amount: transfer.amount,
+        revoke_from: transfer.revoke_from,
+        close_to: transfer.close_to,
+    });
+    Ok(moves.collect())
+}
+
+/// The asset transfers in one indexer transaction and its inner transactions, in execution
+/// order. The indexer's transfer record names neither a clawback's holder nor a close-out
+/// account, so these transfers read as plain sends: opt-ins and sends are followed during
+/// catch-up, close-outs are not.
+pub(super) fn moves_in_indexer_transaction(root: &IndexerTransaction) -> Vec<AssetMove> {
+    let round = root.confirmed_round.unwrap_or_default();
+    let mut moves = Vec::new();
+    let mut pending = vec![root];
+    while let Some(txn) = pending.pop() {
+        if let Some(transfer) = &txn.asset_transfer_transaction {
+            moves.push(AssetMove {
+                round,
+                asset: transfer.asset_id,
+                sender: txn.sender,
+                receiver: transfer.receiver,
+                amount: transfer.amount,
+                revoke_from: None,
+                close_to: None,
+            });
+        }
+        pending.extend(txn.inner_txns.iter().rev());
+    }
+    moves
 }
 
 /// The tips in one indexer transaction and its inner transactions. The indexer gives inner

@@ -13,13 +13,13 @@ use std::time::Duration;
 
 use tipforge_algo::{Address, AppId, Round};
 use tipforge_chain::{Algod, ErrorKind, Indexer, TransactionQuery, fetch_blocks};
-use tokio::sync::OnceCell;
+use tokio::sync::{Notify, OnceCell};
 use tokio_util::sync::CancellationToken;
 
 pub use error::ListenerError;
 pub use metrics::{ListenerMetrics, ListenerSnapshot};
 
-use crate::domain::{Clock, Tip};
+use crate::domain::{AssetMove, Clock, Tip};
 use crate::store::Store;
 
 /// How the listener paces itself.
@@ -74,6 +74,14 @@ pub struct Listener {
     config: ListenerConfig,
     metrics: Arc<ListenerMetrics>,
     network: OnceCell<String>,
+    rewards_notify: Option<Arc<Notify>>,
+}
+
+/// What a range of rounds holds for us.
+#[derive(Debug, Default)]
+struct Scan {
+    tips: Vec<Tip>,
+    moves: Vec<AssetMove>,
 }
 
 impl Listener {
@@ -87,7 +95,15 @@ impl Listener {
         config: ListenerConfig,
     ) -> Self {
         let metrics = Arc::new(ListenerMetrics::new(config.poll_interval));
-        Self { algod, indexer, store, clock, config, metrics, network: OnceCell::new() }
+        let network = OnceCell::new();
+        Self { algod, indexer, store, clock, config, metrics, network, rewards_notify: None }
+    }
+
+    /// Wakes `notify` after each batch that queued reward jobs or deliveries, so the minter
+    /// waiting on it starts at once instead of at its next poll.
+    pub fn with_rewards_notify(mut self, notify: Arc<Notify>) -> Self {
+        self.rewards_notify = Some(notify);
+        self
     }
 
     /// The counters and gauges this listener keeps.
@@ -149,12 +165,18 @@ impl Listener {
         let from = watermark.next();
         let to = Round(current.0.min(watermark.0 + self.config.max_rounds_per_cycle.max(1)));
         let apps = self.known_apps().await?;
-        let tips = self.tips_in(from, to, &apps).await?;
+        let Scan { tips, moves } = self.scan(from, to, &apps).await?;
         self.metrics.heartbeat();
-        let new = self.store.ingest_tips(network, to, &tips, self.clock.now()).await?;
+        let report = self.store.ingest_batch(network, to, &tips, &moves, self.clock.now()).await?;
         self.metrics.heartbeat();
-        self.metrics.record_cycle(to, new);
-        tracing::debug!(target: "listener", %from, %to, found = tips.len(), new, "rounds ingested");
+        self.metrics.record_cycle(to, report.new_tips);
+        if report.has_minter_work() {
+            if let Some(notify) = &self.rewards_notify {
+                notify.notify_one();
+            }
+        }
+        let new = report.new_tips;
+        tracing::debug!(target: "listener", %from, %to, found = tips.len(), ?report, "rounds ingested");
         Ok(Cycle::Ingested { from, to, found: tips.len(), new })
     }
 
@@ -181,22 +203,24 @@ impl Listener {
         Ok(contracts.into_iter().map(|contract| (contract.app_id, contract.creator)).collect())
     }
 
-    async fn tips_in(
+    /// The tips and asset transfers in rounds `from..=to`, in chain order.
+    async fn scan(
         &self,
         from: Round,
         to: Round,
         apps: &HashMap<AppId, Address>,
-    ) -> Result<Vec<Tip>, ListenerError> {
+    ) -> Result<Scan, ListenerError> {
         match fetch_blocks(&self.algod, from, to, self.config.fetch_concurrency).await {
             Ok(blocks) => {
-                let mut tips = Vec::new();
+                let mut scan = Scan::default();
                 for block in &blocks {
-                    tips.extend(extract::tips_in_block(block, apps)?);
+                    scan.tips.extend(extract::tips_in_block(block, apps)?);
+                    scan.moves.extend(extract::moves_in_block(block)?);
                 }
-                Ok(tips)
+                Ok(scan)
             }
             Err(err) if err.kind() == ErrorKind::NotFound => match &self.indexer {
-                Some(indexer) => self.tips_from_indexer(indexer, from, to, apps).await,
+                Some(indexer) => self.scan_indexer(indexer, from, to, apps).await,
                 None => Err(ListenerError::RoundsUnavailable { from, to }),
             },
             Err(err) => Err(err.into()),
@@ -204,31 +228,48 @@ impl Listener {
     }
 
     /// Catch-up for rounds algod has pruned: one search over the whole range for application
-    /// calls, paged, filtered in memory for our apps (never one query per creator).
-    async fn tips_from_indexer(
+    /// calls and one for asset transfers, paged, filtered in memory for our apps (never one
+    /// query per creator).
+    async fn scan_indexer(
         &self,
         indexer: &Indexer,
         from: Round,
         to: Round,
         apps: &HashMap<AppId, Address>,
-    ) -> Result<Vec<Tip>, ListenerError> {
+    ) -> Result<Scan, ListenerError> {
         tracing::info!(target: "listener", %from, %to, "catching up through the indexer");
-        let mut query = TransactionQuery {
-            min_round: Some(from),
-            max_round: Some(to),
-            tx_type: Some("appl"),
-            ..TransactionQuery::default()
-        };
-        let mut tips = Vec::new();
-        loop {
-            let page = indexer.search_transactions(&query).await?;
-            for txn in &page.transactions {
-                tips.extend(extract::tips_in_indexer_transaction(txn, apps)?);
-            }
-            match page.next_token {
-                Some(next) if !page.transactions.is_empty() => query.next = Some(next),
-                _ => return Ok(tips),
-            }
+        let mut scan = Scan::default();
+        for txn in search(indexer, from, to, "appl").await? {
+            scan.tips.extend(extract::tips_in_indexer_transaction(&txn, apps)?);
+        }
+        for txn in search(indexer, from, to, "axfer").await? {
+            scan.moves.extend(extract::moves_in_indexer_transaction(&txn));
+        }
+        Ok(scan)
+    }
+}
+
+/// Every transaction of `tx_type` in rounds `from..=to`, following the indexer's pages.
+async fn search(
+    indexer: &Indexer,
+    from: Round,
+    to: Round,
+    tx_type: &'static str,
+) -> Result<Vec<tipforge_chain::IndexerTransaction>, ListenerError> {
+    let mut query = TransactionQuery {
+        min_round: Some(from),
+        max_round: Some(to),
+        tx_type: Some(tx_type),
+        ..TransactionQuery::default()
+    };
+    let mut found = Vec::new();
+    loop {
+        let page = indexer.search_transactions(&query).await?;
+        let empty = page.transactions.is_empty();
+        found.extend(page.transactions);
+        match page.next_token {
+            Some(next) if !empty => query.next = Some(next),
+            _ => return Ok(found),
         }
     }
 }

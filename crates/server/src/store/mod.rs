@@ -12,7 +12,9 @@ mod fans;
 mod idempotency;
 mod jobs;
 mod leaderboards;
+mod rewards;
 mod row;
+mod sql;
 mod templates;
 mod tips;
 mod users;
@@ -28,6 +30,7 @@ use crate::domain::Timestamp;
 pub use contracts::ClaimRequest;
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
+pub use rewards::IngestReport;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

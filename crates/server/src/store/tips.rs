@@ -7,15 +7,18 @@ use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{AppId, MicroAlgos, Round};
 
 use super::constraint::{Constraint, Violation};
+use super::rewards::{Judged, outcome_text};
 use super::row::{address, bigint, unsigned};
+use super::sql::placeholders;
 use super::{Result, Store, StoreError};
+use crate::domain::rules::TipOutcome;
 use crate::domain::{Timestamp, Tip, TipCursor, TipPage, TipQuery};
 
-const COLUMNS: &str =
-    "txid, round, intra_round, app_id, fan, creator, amount_micro, memo_base64, memo_text";
+const COLUMNS: &str = "txid, round, intra_round, app_id, fan, creator, amount_micro, \
+    memo_base64, memo_text, order_ref, reward_note";
 
-/// Bound parameters per tip row, including `ingested_at`.
-const PARAMETERS_PER_TIP: usize = 10;
+/// Bound parameters per tip row: the columns, `creator_seq`, `reward_outcome` and `ingested_at`.
+const PARAMETERS_PER_TIP: usize = 14;
 
 /// Rows per INSERT statement, well under both databases' parameter limits.
 const TIPS_PER_STATEMENT: usize = 500;
@@ -23,8 +26,9 @@ const TIPS_PER_STATEMENT: usize = 500;
 impl Store {
     /// Stores a batch of tips and advances the watermark of network `genesis_hash` to `round`,
     /// in one transaction: either both happen or neither. Tips already stored are skipped, so
-    /// replaying a batch after a crash is harmless; the watermark never moves backwards.
-    /// Returns how many tips were new.
+    /// replaying a batch after a crash is harmless; the watermark never moves backwards. New
+    /// tips are judged by the reward rules as [`Store::ingest_batch`] describes. Returns how
+    /// many tips were new.
     pub async fn ingest_tips(
         &self,
         genesis_hash: &str,
@@ -32,15 +36,8 @@ impl Store {
         tips: &[Tip],
         now: Timestamp,
     ) -> Result<u64> {
-        let mut transaction = self.pool.begin().await?;
-        let mut inserted = 0;
-        for chunk in tips.chunks(TIPS_PER_STATEMENT) {
-            inserted += insert_tips(&mut transaction, chunk, now).await?;
-        }
-        advance_watermark(&mut transaction, genesis_hash, round, now).await?;
-        transaction.commit().await?;
-        tracing::debug!(target: "store", inserted, batch = tips.len(), %round, "tips ingested");
-        Ok(inserted)
+        let report = self.ingest_batch(genesis_hash, round, tips, &[], now).await?;
+        Ok(report.new_tips)
     }
 
     /// The last round whose tips are all stored, for network `genesis_hash`.
@@ -64,36 +61,44 @@ impl Store {
         }
         let rows = statement.fetch_all(&self.pool).await?;
         let mut tips = rows.iter().map(tip_from_row).collect::<Result<Vec<_>>>()?;
+        let mut outcomes = rows.iter().map(outcome_from_row).collect::<Result<Vec<_>>>()?;
         let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
         let next = if tips.len() > limit {
             tips.truncate(limit);
+            outcomes.truncate(limit);
             tips.last().map(Tip::position)
         } else {
             None
         };
-        Ok(TipPage { tips, next })
+        Ok(TipPage { tips, outcomes, next })
     }
+}
+
+/// Inserts judged tips with their place in the creator's order and what the rules decided.
+pub(super) async fn insert_judged_tips(
+    transaction: &mut Transaction<'static, Any>,
+    judged: &[Judged<'_>],
+    now: Timestamp,
+) -> Result<u64> {
+    let mut inserted = 0;
+    for chunk in judged.chunks(TIPS_PER_STATEMENT) {
+        inserted += insert_tips(transaction, chunk, now).await?;
+    }
+    Ok(inserted)
 }
 
 async fn insert_tips(
     transaction: &mut Transaction<'static, Any>,
-    tips: &[Tip],
+    judged: &[Judged<'_>],
     now: Timestamp,
 ) -> Result<u64> {
-    let rows = (0..tips.len())
-        .map(|row| {
-            let first = row * PARAMETERS_PER_TIP + 1;
-            let params: Vec<String> =
-                (first..first + PARAMETERS_PER_TIP).map(|n| format!("${n}")).collect();
-            format!("({})", params.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
     let sql = format!(
-        "INSERT INTO tips ({COLUMNS}, ingested_at) VALUES {rows} ON CONFLICT (txid) DO NOTHING"
+        "INSERT INTO tips ({COLUMNS}, creator_seq, reward_outcome, ingested_at) VALUES {} \
+         ON CONFLICT (txid) DO NOTHING",
+        placeholders(judged.len(), PARAMETERS_PER_TIP)
     );
     let mut statement = sqlx::query(&sql);
-    for tip in tips {
+    for Judged { tip, seq, evaluation } in judged {
         statement = statement
             .bind(tip.txid.clone())
             .bind(bigint("round", tip.round.0)?)
@@ -104,13 +109,18 @@ async fn insert_tips(
             .bind(bigint("amount", tip.amount.0)?)
             .bind(STANDARD.encode(&tip.memo))
             .bind(tip.memo_text())
+            .bind(evaluation.order.clone())
+            .bind(Some(evaluation.summary()))
+            .bind(bigint("creator sequence", *seq)?)
+            .bind(outcome_text(evaluation))
             .bind(now.0);
     }
     let result = statement.execute(&mut **transaction).await;
-    result.map(|done| done.rows_affected()).map_err(|err| insert_error(err, tips))
+    let tips: Vec<&Tip> = judged.iter().map(|judged| judged.tip).collect();
+    result.map(|done| done.rows_affected()).map_err(|err| insert_error(err, &tips))
 }
 
-async fn advance_watermark(
+pub(super) async fn advance_watermark(
     transaction: &mut Transaction<'static, Any>,
     genesis_hash: &str,
     round: Round,
@@ -132,7 +142,7 @@ async fn advance_watermark(
 
 /// The first tip of the failed chunk that could explain the violation; the database does not
 /// say which row it was.
-fn insert_error(err: sqlx::Error, tips: &[Tip]) -> StoreError {
+fn insert_error(err: sqlx::Error, tips: &[&Tip]) -> StoreError {
     let Some(first) = tips.first() else { return err.into() };
     match Violation::of(&err) {
         Some(Violation::Of(Constraint::TipsPositionKey)) => {
@@ -174,7 +184,7 @@ fn list_sql(query: &TipQuery) -> Result<(String, Vec<Bind>)> {
     };
     binds.push(Bind::Int(i64::from(query.limit) + 1));
     let sql = format!(
-        "SELECT {COLUMNS} FROM tips {filter} ORDER BY round DESC, intra_round DESC LIMIT ${}",
+        "SELECT {COLUMNS}, reward_outcome FROM tips {filter} ORDER BY round DESC, intra_round DESC LIMIT ${}",
         binds.len()
     );
     Ok((sql, binds))
@@ -195,4 +205,14 @@ fn tip_from_row(row: &AnyRow) -> Result<Tip> {
         amount: MicroAlgos(unsigned(row, "amount_micro")?),
         memo,
     })
+}
+
+fn outcome_from_row(row: &AnyRow) -> Result<Option<TipOutcome>> {
+    let outcome: Option<String> = row.try_get("reward_outcome")?;
+    let Some(outcome) = outcome else { return Ok(None) };
+    Ok(Some(TipOutcome {
+        rewarded: outcome == "rewarded",
+        note: row.try_get::<Option<String>, _>("reward_note")?.unwrap_or_default(),
+        order: row.try_get("order_ref")?,
+    }))
 }

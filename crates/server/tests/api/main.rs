@@ -9,6 +9,7 @@ mod creators;
 mod docs;
 mod fans;
 mod helpers;
+mod ingest_rewards;
 mod leaderboards;
 mod lifecycle;
 mod rate_limits;

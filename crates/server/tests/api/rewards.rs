@@ -74,7 +74,7 @@ pub(crate) struct Minted<'a> {
     pub(crate) minted_at: i64,
 }
 
-/// Inserts the reward job and the NFT it produced.
+/// Records the reward job (ingest may already have queued it) and the NFT it produced.
 pub(crate) async fn mint(conn: &mut AnyConnection, nft: &Minted<'_>) {
     let variant = if nft.golden { "golden" } else { "soulbound" };
     let (delivery, delivery_txid) = match nft.awaiting_optin {
@@ -84,7 +84,9 @@ pub(crate) async fn mint(conn: &mut AnyConnection, nft: &Minted<'_>) {
     let state = if nft.awaiting_optin { "awaiting_optin" } else { "done" };
     sqlx::query(
         "INSERT INTO reward_jobs (tip_txid, kind, template_id, variant, state, next_attempt_at, \
-         asset_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, 0, 0)",
+         asset_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, 0, 0) \
+         ON CONFLICT (tip_txid, kind) DO UPDATE SET template_id = excluded.template_id, \
+         variant = excluded.variant, state = excluded.state, asset_id = excluded.asset_id",
     )
     .bind(nft.tip.txid.clone())
     .bind(nft.kind.as_str())
@@ -114,7 +116,7 @@ pub(crate) async fn mint(conn: &mut AnyConnection, nft: &Minted<'_>) {
     .unwrap();
 }
 
-/// A loyalty row as the rule engine keeps it.
+/// A loyalty row as the rule engine keeps it, replacing what ingest counted.
 pub(crate) async fn loyalty(
     conn: &mut AnyConnection,
     fan: Address,
@@ -125,7 +127,9 @@ pub(crate) async fn loyalty(
 ) {
     sqlx::query(
         "INSERT INTO loyalty (fan, creator, qualifying_tips, total_micro, badges, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, 0)",
+         VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (fan, creator) DO UPDATE SET \
+         qualifying_tips = excluded.qualifying_tips, total_micro = excluded.total_micro, \
+         badges = excluded.badges",
     )
     .bind(fan.to_string())
     .bind(creator.to_string())

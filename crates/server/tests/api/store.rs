@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use sqlx::{AnyConnection, Connection, Executor};
+use sqlx::{AnyConnection, Connection};
 use tipforge_algo::{Address, AppId, MicroAlgos, Round};
 use tipforge_server::domain::{
     Challenge, Contract, Nonce, Role, RuleParameters, Supply, Template, TemplateId, TemplateKind,
@@ -280,14 +280,11 @@ async fn a_template_with_rewards_cannot_be_deleted(db: TestDb) {
         .ingest_tips(GENESIS, Round(1), std::slice::from_ref(&tipped), Timestamp(0))
         .await
         .unwrap();
-    // Reward jobs have no repository functions yet (the minter's issue); write one directly.
+    // The tip reaches the sticker's threshold, so ingest queued a reward job from it.
     let mut connection = AnyConnection::connect(db.url()).await.unwrap();
-    let job = format!(
-        "INSERT INTO reward_jobs (tip_txid, kind, template_id, next_attempt_at, created_at, \
-         updated_at) VALUES ('{}', 'sticker', '{}', 0, 0, 0)",
-        tipped.txid, sticker.id
-    );
-    connection.execute(job.as_str()).await.unwrap();
+    let job = format!("SELECT template_id FROM reward_jobs WHERE tip_txid = '{}'", tipped.txid);
+    let queued: String = sqlx::query_scalar(&job).fetch_one(&mut connection).await.unwrap();
+    assert_eq!(queued, sticker.id.to_string());
     connection.close().await.unwrap();
 
     let refused = store.delete_template(sticker.id, &creator).await;

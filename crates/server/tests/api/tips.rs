@@ -102,3 +102,22 @@ async fn bad_listing_parameters_are_bad_requests() {
         error_code(response).await;
     }
 }
+
+#[tokio::test]
+async fn each_tip_shows_what_the_reward_rules_decided() {
+    let app = TestApp::spawn().await;
+    let creator = registered_creator(&app.store, 30).await;
+    let fan = TestWallet::random().as_address();
+    let order = tipforge_server::domain::Tip {
+        memo: b" ORDER:mug-7 ".to_vec(),
+        ..tip(7, 0, 30, creator, fan)
+    };
+    app.store.ingest_tips(GENESIS, Round(7), &[order], Timestamp(0)).await.unwrap();
+
+    let body = page(&app, "limit=1").await;
+
+    let outcome = &body["data"][0]["outcome"];
+    assert_eq!(outcome["rewarded"], false);
+    assert_eq!(outcome["note"], "creator has no templates");
+    assert_eq!(outcome["orderRef"], "mug-7");
+}

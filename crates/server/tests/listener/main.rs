@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod rewards;
+
 use std::sync::Arc;
 use std::time::Duration;
 

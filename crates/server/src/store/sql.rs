@@ -1,0 +1,102 @@
+//! Building statements whose length depends on the data: multi-row VALUES lists and `IN`
+//! lists, split so that no statement binds more parameters than either database accepts.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
+
+use super::Result;
+
+/// Keys per `IN` list. SQLite accepts 32,766 parameters and PostgreSQL 65,535; this stays far
+/// below both for keys of any arity used here.
+const KEYS_PER_STATEMENT: usize = 500;
+
+/// A bound parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Value {
+    Text(String),
+    Int(i64),
+}
+
+/// `($1, $2, …), (…), …` for `rows` rows of `per_row` parameters each.
+pub(super) fn placeholders(rows: usize, per_row: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let first = row * per_row + 1;
+            let params: Vec<String> = (first..first + per_row).map(|n| format!("${n}")).collect();
+            format!("({})", params.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Runs `sql` once per chunk of `keys`, its `{keys}` replaced by the chunk's placeholders, and
+/// returns every row. Keys of one value become `$1, $2, …` (for `column IN ({keys})`); keys of
+/// several become `($1, $2), …`.
+pub(super) async fn select_by_keys(
+    transaction: &mut Transaction<'static, Any>,
+    sql: &str,
+    keys: &[Vec<Value>],
+) -> Result<Vec<AnyRow>> {
+    let mut rows = Vec::new();
+    for chunk in keys.chunks(KEYS_PER_STATEMENT) {
+        let arity = chunk.first().map_or(1, Vec::len);
+        let list = match arity {
+            1 => (1..=chunk.len()).map(|n| format!("${n}")).collect::<Vec<_>>().join(", "),
+            _ => placeholders(chunk.len(), arity),
+        };
+        let sql = sql.replace("{keys}", &list);
+        let mut statement = sqlx::query(&sql);
+        for value in chunk.iter().flatten() {
+            statement = match value {
+                Value::Text(text) => statement.bind(text.clone()),
+                Value::Int(int) => statement.bind(*int),
+            };
+        }
+        rows.extend(statement.fetch_all(&mut **transaction).await?);
+    }
+    Ok(rows)
+}
+
+/// Runs `sql` once per chunk of `pairs`, its `{firsts}` and `{seconds}` replaced by the
+/// placeholders of the chunk's distinct first and second values, and returns every row. Written
+/// as `a IN ({firsts}) AND b IN ({seconds})`, both databases search an index on `(a, b)`, which
+/// a row-value `IN` does not get on SQLite; the result is a superset of the pairs, for the
+/// caller to filter.
+pub(super) async fn select_by_pairs(
+    transaction: &mut Transaction<'static, Any>,
+    sql: &str,
+    pairs: &[(String, String)],
+) -> Result<Vec<AnyRow>> {
+    let mut rows = Vec::new();
+    for chunk in pairs.chunks(KEYS_PER_STATEMENT / 2) {
+        let mut firsts: Vec<&String> = chunk.iter().map(|(first, _)| first).collect();
+        let mut seconds: Vec<&String> = chunk.iter().map(|(_, second)| second).collect();
+        for values in [&mut firsts, &mut seconds] {
+            values.sort_unstable();
+            values.dedup();
+        }
+        let numbered = |from: usize, count: usize| {
+            (from..from + count).map(|n| format!("${n}")).collect::<Vec<_>>().join(", ")
+        };
+        let sql = sql
+            .replace("{firsts}", &numbered(1, firsts.len()))
+            .replace("{seconds}", &numbered(firsts.len() + 1, seconds.len()));
+        let mut statement = sqlx::query(&sql);
+        for value in firsts.into_iter().chain(seconds) {
+            statement = statement.bind(value.clone());
+        }
+        rows.extend(statement.fetch_all(&mut **transaction).await?);
+    }
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_rows_in_order() {
+        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(1, 1), "($1)");
+    }
+}
