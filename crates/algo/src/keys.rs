@@ -96,6 +96,57 @@ pub fn verify(
     key.verify_strict(&data, &signature).map_err(|_| CodecError::BadSignature { signer: *signer })
 }
 
+/// One signature to check in a batch: `signer`'s over `prefix ‖ message`.
+#[derive(Debug, Clone, Copy)]
+pub struct SignedMessage<'a> {
+    /// The claimed signer.
+    pub signer: &'a Address,
+    /// The domain prefix.
+    pub prefix: HashPrefix,
+    /// The signed bytes after the prefix.
+    pub message: &'a [u8],
+    /// The signature.
+    pub signature: &'a Signature,
+}
+
+/// Checks many signatures at once, about twice as fast per signature as [`verify`] for large
+/// batches. `true` means every one of them passes [`verify`]; `false` means at least one does
+/// not (which one is for [`verify`] to find).
+///
+/// Batch verification alone is laxer than [`verify`] (it accepts non-canonical and small-order
+/// `R` and small-order keys), so those are rejected here first; what remains is the same
+/// equation, checked for every signature at once with random weights.
+pub fn verify_batch(items: &[SignedMessage<'_>]) -> bool {
+    let mut keys = Vec::with_capacity(items.len());
+    let mut signatures = Vec::with_capacity(items.len());
+    let mut messages = Vec::with_capacity(items.len());
+    for item in items {
+        let Ok(key) = VerifyingKey::from_bytes(&item.signer.0) else { return false };
+        if key.is_weak() || !strict_r(&item.signature.0) {
+            return false;
+        }
+        let mut data = Vec::with_capacity(item.prefix.as_bytes().len() + item.message.len());
+        data.extend_from_slice(item.prefix.as_bytes());
+        data.extend_from_slice(item.message);
+        keys.push(key);
+        signatures.push(ed25519_dalek::Signature::from_bytes(&item.signature.0));
+        messages.push(data);
+    }
+    let messages: Vec<&[u8]> = messages.iter().map(Vec::as_slice).collect();
+    ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok()
+}
+
+/// The signature's `R` is a canonical encoding of a point that is not of small order, as
+/// strict verification requires.
+fn strict_r(signature: &[u8; 64]) -> bool {
+    let mut r = [0; 32];
+    r.copy_from_slice(&signature[..32]);
+    let compressed = curve25519_dalek::edwards::CompressedEdwardsY(r);
+    compressed
+        .decompress()
+        .is_some_and(|point| !point.is_small_order() && point.compress() == compressed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,6 +171,52 @@ mod tests {
             Ok(())
         );
         assert!(verify(&key.address(), HashPrefix::Transaction, b"challenge", &signature).is_err());
+    }
+
+    fn signed_messages(count: u8) -> Vec<(Address, Vec<u8>, Signature)> {
+        (0..count)
+            .map(|n| {
+                let key = SecretKey::from_seed(&[n; 32]);
+                let message = vec![n; usize::from(n) + 1];
+                let signature = key.sign(HashPrefix::Transaction, &message);
+                (key.address(), message, signature)
+            })
+            .collect()
+    }
+
+    fn batch(items: &[(Address, Vec<u8>, Signature)]) -> bool {
+        let items: Vec<SignedMessage<'_>> = items
+            .iter()
+            .map(|(signer, message, signature)| SignedMessage {
+                signer,
+                prefix: HashPrefix::Transaction,
+                message,
+                signature,
+            })
+            .collect();
+        verify_batch(&items)
+    }
+
+    #[test]
+    fn a_batch_passes_only_when_every_signature_does() {
+        let mut items = signed_messages(20);
+        assert!(batch(&items));
+
+        items[13].1.push(0);
+        assert!(!batch(&items));
+        assert!(verify(&items[13].0, HashPrefix::Transaction, &items[13].1, &items[13].2).is_err());
+    }
+
+    #[test]
+    fn a_batch_refuses_a_small_order_r_that_strict_checking_refuses() {
+        let mut items = signed_messages(3);
+        // R = the identity point (y = 1): small order.
+        let mut r = [0u8; 32];
+        r[0] = 1;
+        items[1].2.0[..32].copy_from_slice(&r);
+
+        assert!(!batch(&items));
+        assert!(verify(&items[1].0, HashPrefix::Transaction, &items[1].1, &items[1].2).is_err());
     }
 
     #[test]

@@ -27,6 +27,6 @@ pub use ids::{AppId, AssetId, MicroAlgos, Round};
 
 pub use group::GroupId;
 pub use keys::{SecretKey, Signature};
-pub use signed::{Authorization, SignedTransaction};
+pub use signed::{Authorization, SignedTransaction, verify_all};
 pub use transaction::{SuggestedParams, Transaction, TxnBody};
 pub use txid::TxId;

@@ -173,6 +173,39 @@ impl SignedTransaction {
     }
 }
 
+/// Checks the authorizations of many signed transactions at once: single signatures in one
+/// batch ([`keys::verify_batch`]), the others one by one. `true` means each of them would pass
+/// [`SignedTransaction::verify`]; `false` that at least one would not.
+pub fn verify_all<'a>(txns: impl IntoIterator<Item = &'a SignedTransaction>) -> bool {
+    let txns: Vec<&SignedTransaction> = txns.into_iter().collect();
+    let mut authorizers = Vec::with_capacity(txns.len());
+    for signed in &txns {
+        match (&signed.authorization, signed.authorizer()) {
+            (Authorization::Single(_), Ok(authorizer)) => authorizers.push(authorizer),
+            (Authorization::Single(_), Err(_)) => return false,
+            (_, _) => {
+                if signed.verify().is_err() {
+                    return false;
+                }
+            }
+        }
+    }
+    let singles = txns.iter().filter_map(|signed| match &signed.authorization {
+        Authorization::Single(signature) => Some((signed, signature)),
+        _ => None,
+    });
+    let items: Vec<keys::SignedMessage<'_>> = singles
+        .zip(&authorizers)
+        .map(|((signed, signature), signer)| keys::SignedMessage {
+            signer,
+            prefix: HashPrefix::Transaction,
+            message: &signed.txn_bytes,
+            signature,
+        })
+        .collect();
+    items.is_empty() || keys::verify_batch(&items)
+}
+
 impl Transaction {
     /// Signs with `key`. When `key` is not the sender's (a rekeyed account) its address is
     /// recorded as the authorizer.

@@ -4,10 +4,16 @@
 //! as a batch whose signatures are verified on every core; and signature verification alone,
 //! the bound of the one-by-one paths.
 //!
+//! Each case is measured twice: in wall time (`signed_payments`) and in CPU time of the process
+//! (`signed_payments_cpu`, payments per CPU-second), which stays meaningful on a shared machine
+//! whose load would otherwise decide the wall-time figures.
+//!
 //! `CARGO_TARGET_DIR=/work/target-devnet cargo bench -p tipforge-devnet --bench payments`
 
 use std::time::Duration;
 
+use cpu_time::ProcessTime;
+use criterion::measurement::{Measurement, ValueFormatter};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use tipforge_algo::transaction::Payment;
 use tipforge_algo::{
@@ -48,10 +54,76 @@ fn node(genesis: &Genesis, mode: MiningMode) -> Node {
     Node::new(Chain::new(genesis.clone(), 1_000, unix_now()), mode, None)
 }
 
+/// CPU time used by the whole process (every thread) while a routine runs.
+struct ProcessCpu;
+
+impl Measurement for ProcessCpu {
+    type Intermediate = ProcessTime;
+    type Value = Duration;
+
+    fn start(&self) -> ProcessTime {
+        ProcessTime::now()
+    }
+
+    fn end(&self, started: ProcessTime) -> Duration {
+        started.elapsed()
+    }
+
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        &CpuFormatter
+    }
+}
+
+struct CpuFormatter;
+
+impl ValueFormatter for CpuFormatter {
+    fn scale_values(&self, _typical: f64, values: &mut [f64]) -> &'static str {
+        values.iter_mut().for_each(|v| *v /= 1e6);
+        "ms cpu"
+    }
+
+    fn scale_throughputs(
+        &self,
+        _typical: f64,
+        throughput: &Throughput,
+        values: &mut [f64],
+    ) -> &'static str {
+        let per = match throughput {
+            Throughput::Elements(n) | Throughput::Bytes(n) | Throughput::BytesDecimal(n) => *n,
+        };
+        values.iter_mut().for_each(|v| *v = per as f64 * 1e9 / *v);
+        "elem/cpu-s"
+    }
+
+    fn scale_for_machines(&self, _values: &mut [f64]) -> &'static str {
+        "ns cpu"
+    }
+}
+
 fn payments(c: &mut Criterion) {
+    cases(c, "signed_payments");
+}
+
+fn payments_cpu(c: &mut Criterion<ProcessCpu>) {
+    cases(c, "signed_payments_cpu");
+}
+
+fn cases<M: Measurement>(c: &mut Criterion<M>, name: &str) {
     let genesis = Genesis::new(&GenesisConfig::default());
     let txns = signed_payments(&genesis);
-    let mut group = c.benchmark_group("signed_payments");
+    let mut group = c.benchmark_group(name);
     group
         .throughput(Throughput::Elements(PAYMENTS as u64))
         .sample_size(10)
@@ -96,4 +168,9 @@ fn payments(c: &mut Criterion) {
 }
 
 criterion_group!(benches, payments);
-criterion_main!(benches);
+criterion_group! {
+    name = cpu;
+    config = Criterion::default().with_measurement(ProcessCpu);
+    targets = payments_cpu
+}
+criterion_main!(benches, cpu);

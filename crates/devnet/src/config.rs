@@ -80,6 +80,8 @@ pub struct Config {
     pub min_fee: u64,
     /// Fault injection.
     pub faults: FaultConfig,
+    /// Transactions the pool holds at most before refusing more (go-algorand's `TxPoolSize`).
+    pub pool_size: usize,
 }
 
 impl Default for Config {
@@ -93,11 +95,15 @@ impl Default for Config {
             token: Some(LOCALNET_TOKEN.into()),
             min_fee: 1_000,
             faults: FaultConfig::default(),
+            pool_size: Config::DEFAULT_POOL_SIZE,
         }
     }
 }
 
 impl Config {
+    /// go-algorand's default pool size.
+    pub const DEFAULT_POOL_SIZE: usize = 75_000;
+
     /// For tests: both APIs on free loopback ports, dev mode, in memory.
     pub fn test() -> Self {
         Self {

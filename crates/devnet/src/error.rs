@@ -81,6 +81,10 @@ pub enum LedgerError {
         /// Why, worded as algod words it.
         reason: String,
     },
+    /// The pool holds as many transactions as it may; the group can be sent again once a block
+    /// has taken some.
+    #[error("TransactionPool.checkPendingQueueSize: transaction pool has reached capacity")]
+    PoolFull,
 }
 
 impl LedgerError {
@@ -93,7 +97,7 @@ impl LedgerError {
             | Self::Duplicate { txid }
             | Self::Lease { txid, .. }
             | Self::Apply { txid, .. } => Some(*txid),
-            Self::Decode { .. } | Self::Fee { .. } | Self::Group { .. } => None,
+            Self::Decode { .. } | Self::Fee { .. } | Self::Group { .. } | Self::PoolFull => None,
         }
     }
 }

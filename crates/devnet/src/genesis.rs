@@ -69,12 +69,15 @@ impl Genesis {
     /// The state at round 0.
     pub fn state(&self) -> State {
         let mut state = State { txn_counter: 1_000, ..State::default() };
-        let reserve = Account { balance: crate::ledger::min_balance::BASE, ..Account::default() };
+        let reserve = std::sync::Arc::new(Account {
+            balance: crate::ledger::min_balance::BASE,
+            ..Account::default()
+        });
         state.accounts.insert(self.fee_sink, reserve.clone());
         state.accounts.insert(self.rewards_pool, reserve);
         for funded in &self.accounts {
             let account = Account { balance: funded.balance, ..Account::default() };
-            state.accounts.insert(funded.address, account);
+            state.accounts.insert(funded.address, std::sync::Arc::new(account));
         }
         state
     }

@@ -119,6 +119,7 @@ async fn bind(addr: SocketAddr) -> Result<TcpListener, DevnetError> {
 pub async fn spawn(config: Config) -> Result<DevnetHandle, DevnetError> {
     let genesis = Genesis::new(&config.genesis);
     let mut chain = Chain::new(genesis, config.min_fee, unix_now());
+    chain.set_pool_limit(config.pool_size);
     let log = match &config.data_dir {
         Some(dir) => Some(BlockLog::open(dir, &mut chain)?),
         None => None,

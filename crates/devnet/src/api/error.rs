@@ -29,6 +29,11 @@ impl ApiError {
 
 impl From<LedgerError> for ApiError {
     fn from(error: LedgerError) -> Self {
+        // algod answers 400 for everything its pool refuses, a full pool included; the full
+        // pool's message comes from the capacity check, not from `Remember`.
+        if error == LedgerError::PoolFull {
+            return Self::bad_request(error.to_string());
+        }
         Self::bad_request(format!("TransactionPool.Remember: {error}"))
     }
 }

@@ -224,8 +224,13 @@ pub enum Signatures {
 }
 
 /// Verifies the signatures of a group without looking at any state; pairs with
-/// [`Signatures::Verified`].
+/// [`Signatures::Verified`]. The members are checked as one batch; when that fails, one by one,
+/// to name the first bad member.
 pub fn verify_signatures(group: &[SignedTransaction]) -> Result<()> {
+    let any_unsigned = group.iter().any(|s| matches!(s.authorization(), Authorization::Unsigned));
+    if group.len() > 1 && !any_unsigned && tipforge_algo::verify_all(group) {
+        return Ok(());
+    }
     for signed in group {
         let fail = || LedgerError::Signature {
             txid: signed.id(),
@@ -236,6 +241,29 @@ pub fn verify_signatures(group: &[SignedTransaction]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// [`verify_signatures`] for many groups at once: one batch for all of them, split in halves
+/// while a part fails, so that a bad group costs a few more batches and the good ones around it
+/// still pass. One result per group, in order.
+pub fn verify_groups(groups: &[Vec<SignedTransaction>]) -> Vec<Result<()>> {
+    const SMALL: usize = 4;
+    let unsigned = |g: &Vec<SignedTransaction>| {
+        g.iter().any(|s| matches!(s.authorization(), Authorization::Unsigned))
+    };
+    if groups.len() > SMALL
+        && !groups.iter().any(unsigned)
+        && tipforge_algo::verify_all(groups.iter().flatten())
+    {
+        return groups.iter().map(|_| Ok(())).collect();
+    }
+    if groups.len() <= SMALL {
+        return groups.iter().map(|g| verify_signatures(g)).collect();
+    }
+    let (left, right) = groups.split_at(groups.len() / 2);
+    let mut results = verify_groups(left);
+    results.extend(verify_groups(right));
+    results
 }
 
 /// The right key signed: the account's auth address after a rekey, else the sender.

@@ -21,7 +21,7 @@ use tipforge_teal::eval::{
 };
 
 pub use apply_data::{ApplyData, EvalDelta, InnerTxn, go_string};
-pub use check::{Signatures, verify_signatures};
+pub use check::{Signatures, verify_groups, verify_signatures};
 pub use context::BlockContext;
 pub use convert::{from_txn, to_txn};
 pub use state::{Account, App, LocalState, State, min_balance};

@@ -1,6 +1,8 @@
 //! The ledger's state: accounts, assets, apps and boxes in persistent maps, so that a copy is
 //! O(1) and a group is applied to a copy that replaces the original only on success.
 
+use std::sync::Arc;
+
 use imbl::{HashMap, OrdMap, OrdSet};
 use tipforge_algo::{Address, AppId, AssetId, Round, TxId};
 use tipforge_teal::eval::{AppParams, AssetHolding, AssetParams, Schema, Value as TealValue};
@@ -92,8 +94,9 @@ pub struct App {
 /// The whole ledger state after some round.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct State {
-    /// Accounts by address (absent = empty).
-    pub accounts: HashMap<Address, Account>,
+    /// Accounts by address (absent = empty). Each behind its own pointer: a change to one
+    /// account copies the map nodes on its path, and those then copy pointers, not accounts.
+    pub accounts: HashMap<Address, Arc<Account>>,
     /// Assets by id, with their creator.
     pub assets: HashMap<AssetId, AssetParams>,
     /// Apps by id.
@@ -111,7 +114,7 @@ pub struct State {
 impl State {
     /// The account at `address`, empty when it does not exist.
     pub fn account(&self, address: &Address) -> Account {
-        self.accounts.get(address).cloned().unwrap_or_default()
+        self.accounts.get(address).map(|a| Account::clone(a)).unwrap_or_default()
     }
 
     /// Forgets transaction ids and leases that can no longer matter from `round` on.

@@ -34,7 +34,8 @@ fn key(n: u8) -> SecretKey {
 
 fn funded(amount: u64) -> State {
     let mut state = State::default();
-    state.accounts.insert(key(1).address(), Account { balance: amount, ..Account::default() });
+    let account = Account { balance: amount, ..Account::default() };
+    state.accounts.insert(key(1).address(), std::sync::Arc::new(account));
     state
 }
 
@@ -118,4 +119,54 @@ fn an_asset_needs_an_opt_in_and_closes_back() {
     assert_eq!(applied[0].apply.asset_closing_amount, 3);
     assert_eq!(state.account(&creator.address()).holdings.get(&asset).map(|h| h.amount), Some(10));
     assert_eq!(asset, AssetId(1));
+}
+
+/// `signed` with one byte of its signature flipped.
+fn forged(signed: &SignedTransaction) -> SignedTransaction {
+    let tipforge_algo::Authorization::Single(signature) = signed.authorization() else {
+        panic!("a single signature")
+    };
+    let mut bytes = signed.encode();
+    let at = bytes.windows(64).position(|w| w == signature.0).expect("the signature is encoded");
+    bytes[at + 10] ^= 1;
+    SignedTransaction::decode(&bytes).expect("still well formed")
+}
+
+fn grouped(txns: Vec<SignedTransaction>, keys: &[&SecretKey]) -> Vec<SignedTransaction> {
+    let mut plain: Vec<Transaction> =
+        txns.iter().map(|t| t.transaction().expect("typed")).collect();
+    tipforge_algo::group::assign_group(&mut plain).expect("group");
+    plain.iter().zip(keys).map(|(t, key)| t.sign(key)).collect()
+}
+
+#[test]
+fn one_forged_signature_among_many_groups_fails_only_its_own_group() {
+    let mut groups: Vec<Vec<SignedTransaction>> =
+        (0..40u8).map(|n| vec![pay(&key(n % 5 + 1), key(50 + n).address(), 1_000)]).collect();
+    let (first, second) = (key(1), key(2));
+    let pair = grouped(
+        vec![pay(&first, key(90).address(), 1), pay(&second, key(91).address(), 2)],
+        &[&first, &second],
+    );
+    let bad_member = forged(&pair[1]);
+    groups[17][0] = forged(&groups[17][0]);
+    groups[30] = vec![pair[0].clone(), bad_member.clone()];
+
+    let results = verify_groups(&groups);
+
+    assert_eq!(results.len(), 40);
+    for (index, result) in results.iter().enumerate() {
+        match index {
+            17 | 30 => assert!(result.is_err(), "group {index} passed"),
+            _ => assert!(result.is_ok(), "group {index}: {result:?}"),
+        }
+    }
+    let Err(LedgerError::Signature { txid, reason }) = &results[30] else { panic!("{results:?}") };
+    assert_eq!(*txid, bad_member.id());
+    assert_eq!(reason, "At least one signature didn't pass verification");
+    assert!(verify_signatures(&pair).is_ok());
+    assert!(matches!(
+        verify_signatures(&[pair[0].clone(), bad_member]),
+        Err(LedgerError::Signature { .. })
+    ));
 }

@@ -33,7 +33,7 @@ impl<'a> Writer<'a> {
     }
 
     pub(crate) fn account_mut(&mut self, address: &Address) -> &mut Account {
-        self.state.accounts.entry(*address).or_default()
+        std::sync::Arc::make_mut(self.state.accounts.entry(*address).or_default())
     }
 
     /// The next asset or app id, counting this transaction.

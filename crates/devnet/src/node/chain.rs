@@ -38,6 +38,7 @@ pub struct Chain {
     pool: Pool,
     blocks: Vec<SharedBlock>,
     locations: HashMap<TxId, TxLocation>,
+    pool_limit: usize,
     /// Seconds added to the previous timestamp for each dev-mode block, when set.
     pub timestamp_offset: Option<u64>,
 }
@@ -55,6 +56,7 @@ impl Chain {
             pool: Pool::default(),
             blocks: vec![SharedBlock::new(block)],
             locations: HashMap::new(),
+            pool_limit: crate::config::Config::DEFAULT_POOL_SIZE,
             timestamp_offset: None,
         }
     }
@@ -66,6 +68,11 @@ impl Chain {
             let header = BlockHeader::genesis(&self.genesis, timestamp, self.committed.txn_counter);
             self.blocks[0] = SharedBlock::new(Block { header, txns: Vec::new() });
         }
+    }
+
+    /// Sets how many transactions the pool holds at most.
+    pub fn set_pool_limit(&mut self, transactions: usize) {
+        self.pool_limit = transactions;
     }
 
     /// The genesis.
@@ -124,6 +131,9 @@ impl Chain {
     /// Checks `group` against the pending state (committed plus pool) and pools it; returns
     /// the id of its first transaction.
     pub fn submit(&mut self, group: &[SignedTransaction], signatures: Signatures) -> Result<TxId> {
+        if self.pool.txn_count() + group.len() > self.pool_limit {
+            return Err(crate::error::LedgerError::PoolFull);
+        }
         let pending = self.pool.last_state().unwrap_or(&self.committed);
         let (state_after, applied) =
             apply_group_with(pending, group, &self.next_context(), signatures)?;

@@ -22,7 +22,7 @@ pub use store::{BlockLog, StoreError, state_digest};
 
 use crate::config::MiningMode;
 use crate::error::Result;
-use crate::ledger::{Signatures, verify_signatures};
+use crate::ledger::{Signatures, verify_groups, verify_signatures};
 
 /// Unix seconds now.
 pub fn unix_now() -> u64 {
@@ -79,20 +79,14 @@ impl Node {
         self.submit_verified(group)
     }
 
-    /// Submits many groups, verifying their signatures on every core first; one result per
-    /// group, in order.
+    /// Submits many groups, verifying their signatures first in batches on every core; one
+    /// result per group, in order.
     pub fn submit_batch(&self, groups: &[Vec<SignedTransaction>]) -> Vec<Result<TxId>> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let chunk = groups.len().div_ceil(threads).max(1);
         let verified: Vec<Result<()>> = std::thread::scope(|scope| {
-            let workers: Vec<_> = groups
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        part.iter().map(|g| verify_signatures(g)).collect::<Vec<_>>()
-                    })
-                })
-                .collect();
+            let workers: Vec<_> =
+                groups.chunks(chunk).map(|part| scope.spawn(move || verify_groups(part))).collect();
             workers
                 .into_iter()
                 .flat_map(|w| w.join().expect("signature verification does not panic"))

@@ -6,6 +6,11 @@ use tipforge_algo::{Address, AppId, MicroAlgos, Transaction};
 
 use crate::helpers::{TestNet, fresh_key};
 
+const TIP: [u8; 4] = [0x9e, 0x8c, 0xcd, 0x33];
+const SET_MIN_TIP: [u8; 4] = [0xa4, 0xb9, 0x52, 0xa4];
+const PAUSE: [u8; 4] = [0x01, 0x78, 0xf9, 0x4b];
+const RESUME: [u8; 4] = [0x24, 0x2d, 0x58, 0xab];
+
 const CONTRACT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../contracts/tip_proxy");
 
 fn program(name: &str) -> Vec<u8> {
@@ -18,6 +23,15 @@ fn abi_string(text: &str) -> Vec<u8> {
 }
 
 async fn deploy(net: &TestNet, creator: &tipforge_algo::SecretKey, min_tip: u64) -> AppId {
+    deploy_with(net, creator, creator.address(), min_tip).await
+}
+
+async fn deploy_with(
+    net: &TestNet,
+    creator: &tipforge_algo::SecretKey,
+    platform: Address,
+    min_tip: u64,
+) -> AppId {
     let call = AppCall::create(
         program("approval"),
         program("clear"),
@@ -26,7 +40,7 @@ async fn deploy(net: &TestNet, creator: &tipforge_algo::SecretKey, min_tip: u64)
     )
     .arg(vec![0xce, 0x61, 0x02, 0x51])
     .arg(creator.address().0.to_vec())
-    .arg(creator.address().0.to_vec())
+    .arg(platform.0.to_vec())
     .arg(min_tip.to_be_bytes().to_vec());
     let created = net.confirm(&[net.signed(creator, call).await]).await;
     AppId(created["application-index"].as_u64().unwrap_or_else(|| panic!("created: {created}")))
@@ -40,8 +54,7 @@ async fn tip_group(
     amount: u64,
 ) -> Vec<tipforge_algo::SignedTransaction> {
     let pay = net.txn(fan, Payment::new(Address::for_app(app), MicroAlgos(amount))).await;
-    let call =
-        AppCall::new(app).arg(vec![0x9e, 0x8c, 0xcd, 0x33]).arg(abi_string("gm")).account(creator);
+    let call = AppCall::new(app).arg(TIP.to_vec()).arg(abi_string("gm")).account(creator);
     let mut call = net.txn(fan, call).await;
     call.header.fee = MicroAlgos(2_000);
     let mut txns: Vec<Transaction> = vec![pay, call];
@@ -169,4 +182,253 @@ async fn boxes_global_state_and_extra_pages_are_charged_to_minimum_balances() {
     assert_eq!(stored["value"], BASE64.encode(b"hello"));
     assert_eq!(names["boxes"].as_array().map(Vec::len), Some(1));
     assert_eq!(info["params"]["extra-program-pages"].as_u64(), Some(1));
+}
+
+/// A creator's TipProxy with a separate platform account, funded for its minimum balance.
+struct Proxy {
+    net: TestNet,
+    app: AppId,
+    creator: tipforge_algo::SecretKey,
+    platform: tipforge_algo::SecretKey,
+}
+
+impl Proxy {
+    async fn deploy(seed: u8, min_tip: u64) -> Self {
+        let net = TestNet::spawn().await;
+        let (creator, platform) = (fresh_key(seed), fresh_key(seed + 1));
+        net.pay(&net.key(0), creator.address(), 10_000_000).await;
+        net.pay(&net.key(0), platform.address(), 10_000_000).await;
+        let app = deploy_with(&net, &creator, platform.address(), min_tip).await;
+        net.pay(&net.key(0), Address::for_app(app), 100_000).await;
+        Self { net, app, creator, platform }
+    }
+
+    /// Calls `method` with `args` from `from`.
+    async fn call(
+        &self,
+        from: &tipforge_algo::SecretKey,
+        method: [u8; 4],
+        args: &[Vec<u8>],
+    ) -> (StatusCode, serde_json::Value) {
+        let call = args
+            .iter()
+            .fold(AppCall::new(self.app).arg(method.to_vec()), |call, arg| call.arg(arg.clone()));
+        self.net.submit(&[self.net.signed(from, call).await]).await
+    }
+
+    async fn update(&self, from: &tipforge_algo::SecretKey) -> StatusCode {
+        let call = AppCall {
+            approval_program: program("clear"),
+            clear_program: program("clear"),
+            ..AppCall::new(self.app).on_complete(OnComplete::UpdateApplication)
+        };
+        self.net.submit(&[self.net.signed(from, call).await]).await.0
+    }
+
+    async fn global(&self, key: &str) -> Option<u64> {
+        let (_, state) = self.net.get(&format!("/v2/applications/{}", self.app.0)).await;
+        let globals = state["params"]["global-state"].as_array()?.clone();
+        let entry = globals.into_iter().find(|kv| kv["key"] == BASE64.encode(key.as_bytes()))?;
+        entry["value"]["uint"].as_u64()
+    }
+
+    /// The payment of a tip, `payer` to `to`, and the `tip` call by `caller`, in that order.
+    async fn tip_txns(
+        &self,
+        payer: &tipforge_algo::SecretKey,
+        to: Address,
+        caller: &tipforge_algo::SecretKey,
+        amount: u64,
+    ) -> (Transaction, Transaction) {
+        let pay = self.net.txn(payer, Payment::new(to, MicroAlgos(amount))).await;
+        let call = AppCall::new(self.app)
+            .arg(TIP.to_vec())
+            .arg(abi_string("gm"))
+            .account(self.creator.address());
+        let mut call = self.net.txn(caller, call).await;
+        call.header.fee = MicroAlgos(2_000);
+        (pay, call)
+    }
+
+    /// Groups `txns` and signs each with its key.
+    fn group(
+        txns: Vec<(Transaction, &tipforge_algo::SecretKey)>,
+    ) -> Vec<tipforge_algo::SignedTransaction> {
+        let (mut plain, keys): (Vec<Transaction>, Vec<_>) = txns.into_iter().unzip();
+        assign_group(&mut plain).expect("group");
+        plain.iter().zip(keys).map(|(t, key)| t.sign(key)).collect()
+    }
+
+    /// A well-formed tip from `fan`.
+    async fn tip(
+        &self,
+        fan: &tipforge_algo::SecretKey,
+        amount: u64,
+    ) -> (StatusCode, serde_json::Value) {
+        let (pay, call) = self.tip_txns(fan, Address::for_app(self.app), fan, amount).await;
+        self.net.submit(&Self::group(vec![(pay, fan), (call, fan)])).await
+    }
+}
+
+fn assert_logic_error(status: StatusCode, json: &serde_json::Value) {
+    let message = json["message"].as_str().unwrap_or_default();
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{json}");
+    assert!(message.contains("logic eval error"), "{message}");
+}
+
+#[tokio::test]
+async fn a_valid_tip_forwards_the_whole_amount_and_emits_tipped() {
+    let proxy = Proxy::deploy(90, 100_000).await;
+    let fan = proxy.net.key(1);
+    let creator_before = proxy.net.balance(&proxy.creator.address()).await;
+    let app_before = proxy.net.balance(&Address::for_app(proxy.app)).await;
+    let fan_before = proxy.net.balance(&fan.address()).await;
+
+    let (pay, call) = proxy.tip_txns(&fan, Address::for_app(proxy.app), &fan, 1_234_567).await;
+    let group = Proxy::group(vec![(pay, &fan), (call, &fan)]);
+    let (status, json) = proxy.net.submit(&group).await;
+    let (_, pending) = proxy.net.get(&format!("/v2/transactions/pending/{}", group[1].id())).await;
+    let log = BASE64.decode(pending["logs"][0].as_str().expect("a log").as_bytes()).expect("b64");
+    let tipped: tipforge_algo::arc28::Event =
+        "Tipped(address,uint64,string)".parse().expect("event");
+    let args = tipped.decode(&log).expect("a Tipped event");
+
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(proxy.net.balance(&proxy.creator.address()).await, creator_before + 1_234_567);
+    assert_eq!(proxy.net.balance(&Address::for_app(proxy.app)).await, app_before);
+    // The fan pays the tip and both fees (the call's 2,000 covers the inner payment).
+    assert_eq!(proxy.net.balance(&fan.address()).await, fan_before - 1_234_567 - 3_000);
+    assert_eq!(pending["inner-txns"][0]["txn"]["txn"]["fee"].as_u64(), None, "{pending}");
+    assert_eq!(args[0].as_address(), Some(fan.address()));
+    assert_eq!(args[1].as_u64(), Some(1_234_567));
+    assert_eq!(args[2].as_str(), Some("gm"));
+    assert_eq!(proxy.global("total_tips").await, Some(1));
+    assert_eq!(proxy.global("total_amount").await, Some(1_234_567));
+}
+
+#[tokio::test]
+async fn a_tip_while_paused_is_refused_and_pause_resume_work_for_creator_and_platform() {
+    let proxy = Proxy::deploy(92, 0).await;
+    let fan = proxy.net.key(1);
+    let fan_before = proxy.net.balance(&fan.address()).await;
+
+    let (paused_by_creator, _) = proxy.call(&proxy.creator, PAUSE, &[]).await;
+    let (refused, refusal) = proxy.tip(&fan, 100_000).await;
+    let (resumed_by_platform, _) = proxy.call(&proxy.platform, RESUME, &[]).await;
+    let (accepted, _) = proxy.tip(&fan, 100_000).await;
+    let (paused_by_platform, _) = proxy.call(&proxy.platform, PAUSE, &[]).await;
+    let paused = proxy.global("paused").await;
+    let (refused_again, _) = proxy.tip(&fan, 100_000).await;
+    let (resumed_by_creator, _) = proxy.call(&proxy.creator, RESUME, &[]).await;
+
+    assert_eq!(paused_by_creator, StatusCode::OK);
+    assert_logic_error(refused, &refusal);
+    assert_eq!(resumed_by_platform, StatusCode::OK);
+    assert_eq!(accepted, StatusCode::OK);
+    assert_eq!(paused_by_platform, StatusCode::OK);
+    assert_eq!(paused, Some(1));
+    assert_eq!(refused_again, StatusCode::BAD_REQUEST);
+    assert_eq!(resumed_by_creator, StatusCode::OK);
+    assert_eq!(proxy.global("paused").await, Some(0));
+    assert_eq!(proxy.global("total_tips").await, Some(1));
+    assert_eq!(proxy.net.balance(&fan.address()).await, fan_before - 100_000 - 3_000);
+}
+
+#[tokio::test]
+async fn a_tip_paid_to_the_creator_directly_is_refused() {
+    let proxy = Proxy::deploy(94, 0).await;
+    let fan = proxy.net.key(1);
+    let creator_before = proxy.net.balance(&proxy.creator.address()).await;
+
+    let (pay, call) = proxy.tip_txns(&fan, proxy.creator.address(), &fan, 100_000).await;
+    let (status, json) = proxy.net.submit(&Proxy::group(vec![(pay, &fan), (call, &fan)])).await;
+
+    assert_logic_error(status, &json);
+    assert_eq!(proxy.net.balance(&proxy.creator.address()).await, creator_before);
+    assert_eq!(proxy.global("total_tips").await, Some(0));
+}
+
+#[tokio::test]
+async fn a_tip_paid_by_someone_else_than_the_caller_is_refused() {
+    let proxy = Proxy::deploy(96, 0).await;
+    let (payer, caller) = (proxy.net.key(1), proxy.net.key(2));
+
+    let (pay, call) = proxy.tip_txns(&payer, Address::for_app(proxy.app), &caller, 100_000).await;
+    let (status, json) =
+        proxy.net.submit(&Proxy::group(vec![(pay, &payer), (call, &caller)])).await;
+
+    assert_logic_error(status, &json);
+    assert_eq!(proxy.global("total_tips").await, Some(0));
+}
+
+#[tokio::test]
+async fn a_tip_whose_payment_is_not_just_before_the_call_is_refused() {
+    let proxy = Proxy::deploy(98, 0).await;
+    let fan = proxy.net.key(1);
+    let app_account = Address::for_app(proxy.app);
+
+    // The payment after the call.
+    let (pay, call) = proxy.tip_txns(&fan, app_account, &fan, 100_000).await;
+    let (after, after_json) =
+        proxy.net.submit(&Proxy::group(vec![(call, &fan), (pay, &fan)])).await;
+    // The payment two places before the call, another payment in between.
+    let (pay, call) = proxy.tip_txns(&fan, app_account, &fan, 100_000).await;
+    let between =
+        proxy.net.txn(&fan, Payment::new(proxy.creator.address(), MicroAlgos(1_000))).await;
+    let (apart, apart_json) =
+        proxy.net.submit(&Proxy::group(vec![(pay, &fan), (between, &fan), (call, &fan)])).await;
+
+    assert_logic_error(after, &after_json);
+    assert_logic_error(apart, &apart_json);
+    assert_eq!(proxy.global("total_tips").await, Some(0));
+}
+
+#[tokio::test]
+async fn only_the_creator_or_the_platform_can_pause() {
+    let proxy = Proxy::deploy(100, 0).await;
+    let fan = proxy.net.key(1);
+
+    let (status, json) = proxy.call(&fan, PAUSE, &[]).await;
+    let (tipped, _) = proxy.tip(&fan, 100_000).await;
+
+    assert_logic_error(status, &json);
+    assert_eq!(proxy.global("paused").await, Some(0));
+    assert_eq!(tipped, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn nobody_can_update_the_contract() {
+    let proxy = Proxy::deploy(102, 0).await;
+    let (_, before) = proxy.net.get(&format!("/v2/applications/{}", proxy.app.0)).await;
+
+    let by_creator = proxy.update(&proxy.creator).await;
+    let by_platform = proxy.update(&proxy.platform).await;
+    let (_, after) = proxy.net.get(&format!("/v2/applications/{}", proxy.app.0)).await;
+
+    assert_eq!(by_creator, StatusCode::BAD_REQUEST);
+    assert_eq!(by_platform, StatusCode::BAD_REQUEST);
+    assert_eq!(after["params"]["approval-program"], before["params"]["approval-program"]);
+}
+
+#[tokio::test]
+async fn only_the_creator_sets_the_minimum_tip() {
+    let proxy = Proxy::deploy(104, 100_000).await;
+    let fan = proxy.net.key(1);
+    let new_min = 500_000u64.to_be_bytes().to_vec();
+
+    let (by_platform, platform_json) =
+        proxy.call(&proxy.platform, SET_MIN_TIP, std::slice::from_ref(&new_min)).await;
+    let (by_fan, _) = proxy.call(&fan, SET_MIN_TIP, std::slice::from_ref(&new_min)).await;
+    let unchanged = proxy.global("min_tip").await;
+    let (by_creator, creator_json) = proxy.call(&proxy.creator, SET_MIN_TIP, &[new_min]).await;
+    let (below, below_json) = proxy.tip(&fan, 200_000).await;
+    let (at_minimum, _) = proxy.tip(&fan, 500_000).await;
+
+    assert_logic_error(by_platform, &platform_json);
+    assert_eq!(by_fan, StatusCode::BAD_REQUEST);
+    assert_eq!(unchanged, Some(100_000));
+    assert_eq!(by_creator, StatusCode::OK, "{creator_json}");
+    assert_eq!(proxy.global("min_tip").await, Some(500_000));
+    assert_logic_error(below, &below_json);
+    assert_eq!(at_minimum, StatusCode::OK);
 }

@@ -70,3 +70,25 @@ async fn a_paused_producer_holds_groups_until_resumed() {
     let (_, pending) = net.get(&format!("/v2/transactions/pending/{txid}")).await;
     assert_eq!(pending["confirmed-round"].as_u64(), Some(start + 1));
 }
+
+#[tokio::test]
+async fn a_full_pool_refuses_groups_with_algods_message_until_a_block_takes_them() {
+    let config = Config { pool_size: 3, ..Config::test() };
+    let net = TestNet::with(config).await;
+    net.handle.node().set_paused(true);
+    for n in 0..3u8 {
+        let (status, json) = net.pay(&net.key(0), fresh_key(60 + n).address(), 200_000).await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{json}");
+    }
+
+    let (full, refusal) = net.pay(&net.key(1), fresh_key(63).address(), 200_000).await;
+    net.handle.node().set_paused(false);
+    let (accepted, json) = net.pay(&net.key(1), fresh_key(63).address(), 200_000).await;
+
+    assert_eq!(full, reqwest::StatusCode::BAD_REQUEST);
+    assert_eq!(
+        refusal["message"],
+        "TransactionPool.checkPendingQueueSize: transaction pool has reached capacity"
+    );
+    assert_eq!(accepted, reqwest::StatusCode::OK, "{json}");
+}

@@ -1,8 +1,7 @@
 //! Accounts, assets and applications as indexer shows them (current state only).
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use serde::Deserialize;
+use axum::extract::{Path, State};
 use serde_json::{Value as Json_, json};
 use tipforge_algo::{Address, AppId, AssetId};
 
@@ -33,29 +32,6 @@ pub(super) async fn account(
     account["deleted"] = json!(false);
     account["sig-type"] = json!("sig");
     Ok(Json(json!({ "account": account, "current-round": round })))
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub(super) struct AssetQuery {
-    asset_id: Option<u64>,
-}
-
-pub(super) async fn assets(
-    State(state): State<AppState>,
-    Path(address): Path<String>,
-    Query(query): Query<AssetQuery>,
-) -> ApiResult<Json<Json_>> {
-    let address = parse_address(&address)?;
-    let chain = state.node.chain();
-    let account = chain.state().account(&address);
-    let holdings: Vec<Json_> = account
-        .holdings
-        .iter()
-        .filter(|(id, _)| query.asset_id.is_none_or(|a| a == id.0))
-        .map(|(id, h)| json!({"amount": h.amount, "asset-id": id.0, "is-frozen": h.frozen, "deleted": false}))
-        .collect();
-    Ok(Json(json!({ "assets": holdings, "current-round": chain.last_round().0 })))
 }
 
 pub(super) async fn created_assets(

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod blocks;
+mod lists;
 mod search;
 
 use axum::Router;
@@ -15,11 +16,13 @@ pub(super) fn router() -> Router<AppState> {
         .route("/health", get(health))
         .route("/v2/transactions", get(search::transactions))
         .route("/v2/transactions/{txid}", get(search::transaction))
+        .route("/v2/accounts", get(lists::accounts))
         .route("/v2/accounts/{address}", get(accounts::account))
-        .route("/v2/accounts/{address}/assets", get(accounts::assets))
+        .route("/v2/accounts/{address}/assets", get(lists::holdings))
         .route("/v2/accounts/{address}/created-assets", get(accounts::created_assets))
         .route("/v2/accounts/{address}/created-applications", get(accounts::created_apps))
         .route("/v2/accounts/{address}/transactions", get(search::account_transactions))
+        .route("/v2/assets", get(lists::assets))
         .route("/v2/assets/{asset}", get(accounts::asset))
         .route("/v2/assets/{asset}/balances", get(accounts::balances))
         .route("/v2/assets/{asset}/transactions", get(search::asset_transactions))

@@ -41,6 +41,8 @@ pub(super) struct Search {
     currency_greater_than: Option<u64>,
     currency_less_than: Option<u64>,
     rekey_to: Option<String>,
+    before_time: Option<String>,
+    after_time: Option<String>,
 }
 
 /// The parsed filter.
@@ -60,6 +62,9 @@ struct Filter {
     greater: Option<u64>,
     less: Option<u64>,
     rekey_to: bool,
+    /// Block timestamps strictly between these (unix seconds), as indexer compares them.
+    after_time: Option<i64>,
+    before_time: Option<i64>,
 }
 
 fn bad(what: &str) -> ApiError {
@@ -94,7 +99,24 @@ impl Filter {
             greater: search.currency_greater_than,
             less: search.currency_less_than,
             rekey_to: super::super::encode::is_true(search.rekey_to.as_deref()),
+            after_time: search
+                .after_time
+                .as_deref()
+                .map(|t| rfc3339(t, "after-time"))
+                .transpose()?,
+            before_time: search
+                .before_time
+                .as_deref()
+                .map(|t| rfc3339(t, "before-time"))
+                .transpose()?,
         })
+    }
+
+    /// Whether a block's timestamp is inside the time window.
+    fn in_time(&self, timestamp: u64) -> bool {
+        let timestamp = i64::try_from(timestamp).unwrap_or(i64::MAX);
+        self.after_time.is_none_or(|after| timestamp > after)
+            && self.before_time.is_none_or(|before| timestamp < before)
     }
 
     /// Filters that look at the top-level transaction only.
@@ -182,6 +204,12 @@ fn amount_of(txn: &Transaction) -> u64 {
     }
 }
 
+/// Unix seconds of an RFC 3339 date-time such as `2026-12-03T16:00:00Z`.
+fn rfc3339(text: &str, what: &str) -> ApiResult<i64> {
+    let parsed = time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339);
+    parsed.map(time::OffsetDateTime::unix_timestamp).map_err(|_| bad(what))
+}
+
 /// indexer's opaque `next` token: base64url(round u64 LE ‖ intra-round offset u32 LE).
 fn encode_next(round: u64, intra: usize) -> String {
     let mut bytes = round.to_le_bytes().to_vec();
@@ -211,7 +239,7 @@ fn run(chain: &Chain, search: &Search) -> ApiResult<Json_> {
     for (block, intra) in positions {
         let position = (block.header.round.0, intra);
         let past = after.is_none_or(|a| if newest_first { position < a } else { position > a });
-        if !past {
+        if !past || !filter.in_time(block.header.timestamp) {
             continue;
         }
         let txn = &block.txns[intra];
