@@ -11,7 +11,7 @@ use super::{ApiError, ApiResult, AppState, Envelope};
 use crate::domain::Nft;
 
 pub(super) fn router() -> Router<AppState> {
-    Router::new().route("/nfts/{asset_id}", get(show))
+    Router::new().route("/nfts/{assetId}", get(show))
 }
 
 /// The routes of this group, for the OpenAPI document.
