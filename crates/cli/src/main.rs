@@ -72,6 +72,8 @@ fn print_urls(app: &tipforge_server::App) {
     #[allow(clippy::print_stdout)]
     {
         println!("TipForge API      http://{}", app.address());
+        println!("API docs          http://{}/docs", app.address());
+        println!("IPFS gateway      {}", app.gateway_url());
         println!("algod             {}", app.algod_url());
         match app.indexer_url() {
             Some(url) => println!("indexer           {url}"),

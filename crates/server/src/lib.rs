@@ -7,11 +7,13 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod creators;
 pub mod domain;
 pub mod listener;
 pub mod network;
 pub mod rate_limit;
 pub mod store;
+pub mod templates;
 
 mod observability;
 mod startup;

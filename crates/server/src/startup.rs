@@ -16,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 use crate::api::{self, AppState, RateLimiters};
 use crate::auth::Auth;
 use crate::config::{Config, ConfigError};
+use crate::creators::Creators;
 use crate::domain::Clock;
 use crate::listener::{Listener, ListenerConfig, ListenerMetrics};
 use crate::network::{Network, NetworkError};
@@ -24,6 +25,7 @@ use crate::rate_limit::{IpRateLimiter, TrustedProxies};
 use crate::store::{Store, StoreError};
 use crate::supervisor::{RunError, Supervisor};
 use crate::sweeper::Sweeper;
+use crate::templates::{self, TemplateService};
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +48,9 @@ pub enum StartupError {
     /// The chain could not be reached, or the platform account set up.
     #[error("cannot set up the Algorand network")]
     Network(#[from] NetworkError),
+    /// The IPFS store could not be opened or the pinning backend set up.
+    #[error("cannot open the IPFS store")]
+    Ipfs(#[from] tipforge_ipfs::IpfsError),
     /// The listen address could not be bound.
     #[error("cannot listen on {address}")]
     Bind {
@@ -91,6 +96,9 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         .map_err(|source| StartupError::DataDir { path: config.data_dir.clone(), source })?;
     let store = Store::open(config.database_url().expose()).await?;
     let clock = Clock::default();
+    let (ipfs, remote_pinning) = templates::backend::open(&config.ipfs, &config.data_dir).await?;
+    let templates =
+        TemplateService::new(store.clone(), ipfs.clone(), remote_pinning, clock.clone());
     let auth = Arc::new(Auth::new(store.clone(), &config.auth, clock.clone()));
     let proxies = TrustedProxies::new(config.http.trusted_proxies.clone());
     let limiters = RateLimiters {
@@ -122,12 +130,20 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         node: network.algod.clone(),
         indexer: network.indexer.clone(),
         platform: Arc::new(network.platform.clone()),
+        creators: Creators::new(
+            store.clone(),
+            network.algod.clone(),
+            Arc::new(network.platform.clone()),
+            clock.clone(),
+        ),
         admins: Arc::new(
             config.auth.admin_wallets.iter().filter_map(|wallet| wallet.parse().ok()).collect(),
         ),
         listener: listener.metrics().clone(),
         chain: network.metrics.clone(),
         prometheus,
+        ipfs,
+        templates,
         params: api::SuggestedParamsCache::new(network.algod.clone()),
     };
     let chain = Chain {
@@ -167,6 +183,11 @@ impl App {
     /// The server's clock; advancing it moves every expiry the server checks.
     pub fn clock(&self) -> &Clock {
         &self.clock
+    }
+
+    /// The IPFS gateway's base URL: content is at `<this>/<cid>`.
+    pub fn gateway_url(&self) -> String {
+        format!("http://{}/ipfs", self.address)
     }
 
     /// algod's URL (the embedded devnet's when none is configured).

@@ -100,11 +100,34 @@ impl LocalStore {
 
     /// Adds everything `reader` yields as a file and pins it. Memory stays bounded whatever
     /// the length: the bytes are hashed and written block by block.
-    pub async fn add_stream<R>(&self, mut reader: R, options: ImportOptions) -> Result<Cid>
+    pub async fn add_stream<R>(&self, reader: R, options: ImportOptions) -> Result<Cid>
     where
         R: AsyncRead + Unpin + Send,
     {
         let _no_gc = self.gc_lock.read().await;
+        let root = self.write_blocks(reader, options).await?;
+        let pins = self.pins.clone();
+        spawn_blocking(move || pins.add(&root)).await??;
+        Ok(root)
+    }
+
+    /// Writes the blocks of everything `reader` yields without pinning them (`ipfs add
+    /// --pin=false`), for content that is pinned later with [`LocalStore::pin`] once the caller
+    /// decides to keep it. Until then a garbage collection may remove the blocks, and a
+    /// failure midway (a reader error) leaves only unpinned blocks for the next collection.
+    pub async fn import_stream<R>(&self, reader: R, options: ImportOptions) -> Result<Cid>
+    where
+        R: AsyncRead + Unpin + Send,
+    {
+        let _no_gc = self.gc_lock.read().await;
+        self.write_blocks(reader, options).await
+    }
+
+    /// Hashes and writes `reader`'s bytes block by block, off the async runtime.
+    async fn write_blocks<R>(&self, mut reader: R, options: ImportOptions) -> Result<Cid>
+    where
+        R: AsyncRead + Unpin + Send,
+    {
         let mut importer = Importer::new(options)?;
         let mut buf = vec![0; READ_SIZE];
         loop {
@@ -119,13 +142,8 @@ impl LocalStore {
             })
             .await??;
         }
-        let (blocks, pins) = (self.blocks.clone(), self.pins.clone());
-        spawn_blocking(move || {
-            let root = importer.finish(|block| blocks.put(&block.cid, block.data))?;
-            pins.add(&root)?;
-            Ok(root)
-        })
-        .await?
+        let blocks = self.blocks.clone();
+        spawn_blocking(move || importer.finish(|block| blocks.put(&block.cid, block.data))).await?
     }
 
     /// Whether the block named by `cid` is stored (its children may not be).

@@ -37,6 +37,21 @@ async fn streaming_add_matches_add_bytes() {
 }
 
 #[tokio::test]
+async fn imported_content_stays_unpinned_until_pinned() {
+    let (_dir, store) = temp_store().await;
+    let data = pseudo_random(MIB + 7, 3);
+
+    let cid = store.import_stream(&data[..], ImportOptions::kubo_v1()).await.unwrap();
+
+    assert_eq!(cid, cid_of(&data, ImportOptions::kubo_v1()).unwrap());
+    assert!(store.pins().await.unwrap().is_empty());
+    assert_eq!(store.read(cid, 0..u64::MAX).await.unwrap(), data);
+    store.pin(cid).await.unwrap();
+    assert_eq!(store.gc().await.unwrap().blocks_removed, 0);
+    assert_eq!(store.pins().await.unwrap(), vec![cid]);
+}
+
+#[tokio::test]
 async fn empty_and_tiny_files() {
     let (_dir, store) = temp_store().await;
     for data in [&b""[..], b"x"] {

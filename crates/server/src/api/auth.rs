@@ -6,9 +6,11 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Router, middleware};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::docs::ErrorBody;
 use super::extract::{self, Authenticated, JsonBody};
-use super::{ApiError, ApiResult, AppState, Envelope};
+use super::{ApiError, ApiResult, AppState, Envelope, NoMeta};
 use crate::auth::{SignedIn, WalletSignature};
 use crate::domain::{Challenge, Nonce, Role, Timestamp, User};
 use crate::rate_limit::{self, IpRateLimiter};
@@ -22,7 +24,12 @@ pub(super) fn router(limiter: Arc<IpRateLimiter>) -> Router<AppState> {
         .route("/auth/me", get(me))
 }
 
-#[derive(Deserialize)]
+/// The sign-in group of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(challenge, verify, me))]
+pub(super) struct AuthApi;
+
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ChallengeRequest {
     wallet: String,
@@ -30,14 +37,29 @@ struct ChallengeRequest {
 
 /// The wallet signs `"MX"` followed by the UTF-8 bytes of `nonce` (what wallets' `signData`
 /// and algosdk's `signBytes` produce) and sends the signature to `/auth/verify`.
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct ChallengeView {
     wallet: String,
     nonce: String,
+    #[schema(value_type = String)]
     expires_at: Timestamp,
 }
 
+/// A sign-in challenge for a wallet: sign `"MX" ‖ nonce` with its key and send it to
+/// `/auth/verify`.
+#[utoipa::path(
+    post, path = "/auth/challenge", tag = "auth",
+    request_body = ChallengeRequest,
+    responses(
+        (
+            status = 200, description = "The challenge",
+            body = inline(Envelope<ChallengeView, NoMeta>)
+        ),
+        (status = 400, description = "Not an address", body = ErrorBody),
+        (status = 429, description = "Too many sign-ins from this client", body = ErrorBody),
+    )
+)]
 async fn challenge(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<ChallengeRequest>,
@@ -47,7 +69,7 @@ async fn challenge(
     Ok(Envelope::new(ChallengeView::from(challenge)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct VerifyRequest {
     wallet: String,
@@ -56,16 +78,32 @@ struct VerifyRequest {
     signature: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct SignedInView {
     access_token: String,
     token_type: &'static str,
     expires_in: u64,
+    #[schema(value_type = String)]
     expires_at: Timestamp,
     user: UserView,
 }
 
+/// Answers a challenge with the wallet's Ed25519 signature (base64) and returns an access
+/// token.
+#[utoipa::path(
+    post, path = "/auth/verify", tag = "auth",
+    request_body = VerifyRequest,
+    responses(
+        (status = 200, description = "Signed in", body = inline(Envelope<SignedInView, NoMeta>)),
+        (status = 400, description = "Malformed request", body = ErrorBody),
+        (
+            status = 401, description = "Unknown, used or expired challenge, or a bad signature",
+            body = ErrorBody
+        ),
+        (status = 429, description = "Too many sign-ins from this client", body = ErrorBody),
+    )
+)]
 async fn verify(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<VerifyRequest>,
@@ -77,15 +115,27 @@ async fn verify(
     Ok(Envelope::new(SignedInView::from(signed_in)))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct UserView {
     wallet: String,
+    /// `fan` or `creator`.
+    #[schema(value_type = String)]
     role: Role,
     username: Option<String>,
+    #[schema(value_type = String)]
     created_at: Timestamp,
 }
 
+/// The signed-in user.
+#[utoipa::path(
+    get, path = "/auth/me", tag = "auth",
+    responses(
+        (status = 200, description = "The user", body = inline(Envelope<UserView, NoMeta>)),
+        (status = 401, description = "No valid token", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
 async fn me(Authenticated(user): Authenticated) -> Envelope<UserView> {
     Envelope::new(UserView::from(user))
 }

@@ -5,11 +5,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 /// No metadata: serialized as `{}`.
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
 pub struct NoMeta {}
 
 /// Metadata of one page of a cursor-paginated list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct PageMeta {
     /// Pass as `cursor` to get the next page; `null` on the last page.
@@ -19,7 +19,7 @@ pub struct PageMeta {
 }
 
 /// A successful response body.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Envelope<T, M = NoMeta> {
     data: T,
     meta: M,

@@ -10,9 +10,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use tipforge_chain::{ChainError, ErrorKind as ChainErrorKind};
+use tipforge_ipfs::{ErrorKind as IpfsErrorKind, IpfsError};
 
 use crate::auth::AuthError;
+use crate::creators::{CreatorsError, CreatorsErrorKind};
 use crate::store::StoreError;
+use crate::templates::TemplateError;
 
 /// The API's result type.
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -32,6 +35,10 @@ pub enum ErrorKind {
     Conflict,
     /// The client must slow down.
     TooManyRequests,
+    /// The body is larger than the endpoint accepts.
+    PayloadTooLarge,
+    /// The content is of a type the endpoint does not accept.
+    UnsupportedMediaType,
     /// A dependency is down; retrying later may work.
     Unavailable,
     /// The server failed; the details are in its log, not in the response.
@@ -48,6 +55,8 @@ impl ErrorKind {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict => StatusCode::CONFLICT,
             Self::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -118,6 +127,12 @@ pub enum ApiError {
     /// The store refused or failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Registering or managing a creator failed.
+    #[error(transparent)]
+    Creators(#[from] CreatorsError),
+    /// A template could not be created, read or deleted.
+    #[error(transparent)]
+    Template(#[from] TemplateError),
 }
 
 impl ApiError {
@@ -139,6 +154,8 @@ impl ApiError {
             Self::Chain(err) => chain_kind(err),
             Self::Auth(err) => auth_kind(err),
             Self::Store(err) => store_kind(err),
+            Self::Creators(err) => creators_kind(err.kind()),
+            Self::Template(err) => template_kind(err),
         }
     }
 
@@ -161,6 +178,8 @@ impl ApiError {
             },
             Self::Auth(err) => auth_code(err),
             Self::Store(err) => store_code(err),
+            Self::Creators(err) => err.code(),
+            Self::Template(err) => template_code(err),
         }
     }
 
@@ -171,6 +190,10 @@ impl ApiError {
                 json!({ "retryAfterSeconds": retry_after_secs(*retry_after) })
             }
             Self::Unhealthy { failing } => json!({ "failing": failing }),
+            Self::Template(TemplateError::InvalidField { field, .. }) => json!({ "field": field }),
+            Self::Template(TemplateError::ImageTooLarge { limit }) => {
+                json!({ "limitBytes": limit })
+            }
             _ => Value::Null,
         }
     }
@@ -183,6 +206,17 @@ fn chain_kind(err: &ChainError) -> ErrorKind {
         ChainErrorKind::Rejected => ErrorKind::BadRequest,
         ChainErrorKind::NotFound => ErrorKind::NotFound,
         ChainErrorKind::Transient | ChainErrorKind::Permanent => ErrorKind::Unavailable,
+    }
+}
+
+fn creators_kind(kind: CreatorsErrorKind) -> ErrorKind {
+    match kind {
+        CreatorsErrorKind::Forbidden => ErrorKind::Forbidden,
+        CreatorsErrorKind::NotFound => ErrorKind::NotFound,
+        CreatorsErrorKind::Conflict => ErrorKind::Conflict,
+        CreatorsErrorKind::Rejected => ErrorKind::BadRequest,
+        CreatorsErrorKind::Unavailable => ErrorKind::Unavailable,
+        CreatorsErrorKind::Internal => ErrorKind::Internal,
     }
 }
 
@@ -214,6 +248,7 @@ fn store_kind(err: &StoreError) -> ErrorKind {
         StoreError::ActiveContractExists { .. }
         | StoreError::AppAlreadyRegistered { .. }
         | StoreError::TemplateNameTaken { .. }
+        | StoreError::UsernameTaken { .. }
         | StoreError::TemplateInUse { .. }
         | StoreError::IdempotencyKeyReused { .. } => ErrorKind::Conflict,
         StoreError::TemplateNotFound { .. } | StoreError::UnknownUser { .. } => ErrorKind::NotFound,
@@ -234,6 +269,7 @@ fn store_code(err: &StoreError) -> &'static str {
         StoreError::ActiveContractExists { .. } => "contract_exists",
         StoreError::AppAlreadyRegistered { .. } => "app_registered",
         StoreError::TemplateNameTaken { .. } => "template_name_taken",
+        StoreError::UsernameTaken { .. } => "username_taken",
         StoreError::TemplateInUse { .. } => "template_in_use",
         StoreError::IdempotencyKeyReused { .. } => "idempotency_key_reused",
         StoreError::TemplateNotFound { .. } => "template_not_found",
@@ -242,6 +278,49 @@ fn store_code(err: &StoreError) -> &'static str {
         StoreError::OutOfRange { .. } => "out_of_range",
         StoreError::Database(sqlx::Error::PoolTimedOut) => "database_busy",
         _ => "internal",
+    }
+}
+
+fn template_kind(err: &TemplateError) -> ErrorKind {
+    match err {
+        TemplateError::InvalidField { .. } => ErrorKind::BadRequest,
+        TemplateError::Multipart { too_large: true, .. } | TemplateError::ImageTooLarge { .. } => {
+            ErrorKind::PayloadTooLarge
+        }
+        TemplateError::Multipart { .. } => ErrorKind::BadRequest,
+        TemplateError::UnsupportedImage { .. } => ErrorKind::UnsupportedMediaType,
+        TemplateError::NotFound { .. } => ErrorKind::NotFound,
+        TemplateError::NotOwner { .. } => ErrorKind::Forbidden,
+        TemplateError::Ipfs(err) => ipfs_kind(err),
+        TemplateError::Store(err) => store_kind(err),
+    }
+}
+
+fn template_code(err: &TemplateError) -> &'static str {
+    match err {
+        TemplateError::InvalidField { .. } => "invalid_field",
+        TemplateError::Multipart { too_large: true, .. } => "payload_too_large",
+        TemplateError::Multipart { .. } => "invalid_multipart",
+        TemplateError::ImageTooLarge { .. } => "image_too_large",
+        TemplateError::UnsupportedImage { .. } => "unsupported_image_type",
+        TemplateError::NotFound { .. } => "template_not_found",
+        TemplateError::NotOwner { .. } => "not_template_owner",
+        TemplateError::Ipfs(err) => match ipfs_kind(err) {
+            ErrorKind::Unavailable => "pinning_unavailable",
+            ErrorKind::BadRequest => "invalid_content",
+            _ => "internal",
+        },
+        TemplateError::Store(err) => store_code(err),
+    }
+}
+
+/// A remote pinning backend that fails, transiently or not, is the operator's to fix and the
+/// client's to retry later; a local store fault is internal.
+fn ipfs_kind(err: &IpfsError) -> ErrorKind {
+    match err.kind() {
+        IpfsErrorKind::InvalidInput => ErrorKind::BadRequest,
+        IpfsErrorKind::Transient | IpfsErrorKind::Permanent => ErrorKind::Unavailable,
+        IpfsErrorKind::NotFound | IpfsErrorKind::Internal => ErrorKind::Internal,
     }
 }
 

@@ -8,13 +8,19 @@ use axum::extract::State;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{ApiError, ApiResult, AppState, Envelope};
+use super::docs::ErrorBody;
+use super::{ApiError, ApiResult, AppState, Envelope, NoMeta};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/health", get(health))
 }
 
-#[derive(Serialize)]
+/// The health group of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(health))]
+pub(super) struct HealthApi;
+
+#[derive(Serialize, utoipa::ToSchema)]
 struct HealthView {
     status: &'static str,
     database: &'static str,
@@ -22,6 +28,15 @@ struct HealthView {
     listener: &'static str,
 }
 
+/// 200 while the database and algod answer and the listener shows life; 503 naming the
+/// failing parts otherwise.
+#[utoipa::path(
+    get, path = "/health", tag = "operations",
+    responses(
+        (status = 200, description = "Healthy", body = inline(Envelope<HealthView, NoMeta>)),
+        (status = 503, description = "A part is failing", body = ErrorBody),
+    )
+)]
 async fn health(State(state): State<AppState>) -> ApiResult<Envelope<HealthView>> {
     let (database, algod) = tokio::join!(state.store.ping(), state.algod.health());
     let mut failing = Vec::new();

@@ -7,16 +7,21 @@ use axum::extract::State;
 use axum::routing::get;
 use serde::Serialize;
 
-use super::{ApiResult, AppState, Envelope};
+use super::{ApiResult, AppState, Envelope, NoMeta};
 
 pub(super) fn router() -> Router<AppState> {
     Router::new().route("/listener/status", get(status))
 }
 
+/// The listener group of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(status))]
+pub(super) struct ListenerApi;
+
 /// Every figure of the status page. `failedMints`, `retrySuccesses` and `retryFailures` stay 0
 /// until the reward pipeline (which counts them) runs in this server; `jobsByState` and
 /// `deadJobs` are read from the store and are empty / 0 while no reward job exists.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct StatusView {
     running: bool,
@@ -36,6 +41,14 @@ struct StatusView {
     dead_jobs: u64,
 }
 
+/// The chain listener's progress and the reward jobs by state.
+#[utoipa::path(
+    get, path = "/listener/status", tag = "operations",
+    responses((
+        status = 200, description = "The listener's figures",
+        body = inline(Envelope<StatusView, NoMeta>)
+    ))
+)]
 async fn status(State(state): State<AppState>) -> ApiResult<Envelope<StatusView>> {
     let jobs_by_state = state.store.reward_jobs_by_state().await?;
     let listener = state.listener.snapshot();

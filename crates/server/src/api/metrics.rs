@@ -14,7 +14,19 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/metrics", get(render))
 }
 
+/// The metrics group of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(render))]
+pub(super) struct MetricsApi;
+
 /// Refreshes the gauges that are only known on demand (lag, heartbeat age), then renders.
+/// Prometheus metrics (text exposition format).
+#[utoipa::path(
+    get, path = "/metrics", tag = "operations",
+    responses((
+        status = 200, description = "The metrics", body = String, content_type = "text/plain"
+    ))
+)]
 async fn render(State(state): State<AppState>) -> impl IntoResponse {
     let listener = state.listener.snapshot();
     metrics::gauge!("tipforge_listener_running").set(f64::from(u8::from(listener.running)));

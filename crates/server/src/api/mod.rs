@@ -1,6 +1,8 @@
 //! The HTTP API: one router per group of routes, the envelopes, and the error mapping.
 
 mod auth;
+mod creators;
+pub mod docs;
 mod envelope;
 mod error;
 mod extract;
@@ -11,6 +13,7 @@ mod listener;
 mod metrics;
 mod nfts;
 mod suggested;
+mod templates;
 mod tips;
 mod transactions;
 
@@ -26,15 +29,18 @@ use axum::response::Response;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tipforge_algo::{Address, SecretKey};
 use tipforge_chain::{Algod, ChainMetrics, Indexer};
+use tipforge_ipfs::LocalStore;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use crate::auth::Auth;
+use crate::creators::Creators;
 use crate::domain::Clock;
 use crate::listener::ListenerMetrics;
 use crate::rate_limit::IpRateLimiter;
 use crate::store::Store;
+use crate::templates::TemplateService;
 
 pub use envelope::{Envelope, NoMeta, PageMeta};
 pub use error::{ApiError, ApiResult, ErrorKind};
@@ -58,6 +64,8 @@ pub struct AppState {
     pub indexer: Option<Indexer>,
     /// The account that deploys contracts and mints rewards.
     pub platform: Arc<SecretKey>,
+    /// Creator registration, contract state and figures.
+    pub creators: Creators,
     /// Wallets that may use the operator's endpoints; the platform account always may.
     pub admins: Arc<HashSet<Address>>,
     /// The listener's live figures.
@@ -66,9 +74,52 @@ pub struct AppState {
     pub chain: Arc<ChainMetrics>,
     /// Renders the process's metrics for `/metrics`.
     pub prometheus: PrometheusHandle,
+    /// The local IPFS store the gateway serves.
+    pub ipfs: LocalStore,
+    /// Reward templates, with their content pinned where the configuration says.
+    pub templates: TemplateService,
     /// The node's suggested transaction parameters, cached for a few seconds.
     pub params: SuggestedParamsCache,
 }
+
+/// Every route the API serves, as (method, path template). The OpenAPI document must describe
+/// exactly these, besides the documentation itself (`/openapi.json`, `/docs`); a test holds
+/// the router, this list and the document together.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("POST", "/auth/challenge"),
+    ("POST", "/auth/verify"),
+    ("GET", "/auth/me"),
+    ("GET", "/tips"),
+    ("GET", "/health"),
+    ("GET", "/listener/status"),
+    ("GET", "/metrics"),
+    ("GET", "/ipfs/{cid}"),
+    ("POST", "/creators/me/templates"),
+    ("GET", "/creators/{wallet}/templates"),
+    ("GET", "/templates/{id}"),
+    ("DELETE", "/creators/me/templates/{id}"),
+    ("POST", "/creators/register"),
+    ("GET", "/creators/me/dashboard"),
+    ("POST", "/creators/me/pause"),
+    ("POST", "/creators/me/resume"),
+    ("POST", "/creators/me/min-tip"),
+    ("GET", "/creators/{wallet}"),
+    ("GET", "/creators/{wallet}/contract"),
+    ("GET", "/creators/{wallet}/stats"),
+    ("POST", "/admin/creators/{wallet}/pause"),
+    ("POST", "/admin/creators/{wallet}/resume"),
+    ("GET", "/fans/{wallet}/nfts"),
+    ("GET", "/fans/{wallet}/awaiting-optin"),
+    ("GET", "/fans/{wallet}/stats"),
+    ("GET", "/golden-odds"),
+    ("GET", "/nfts/{assetId}"),
+    ("GET", "/leaderboards/creators"),
+    ("GET", "/creators/{wallet}/leaderboard"),
+    ("GET", "/creators/{wallet}/loyalty"),
+    ("POST", "/transactions"),
+    ("POST", "/transactions/group"),
+    ("GET", "/transactions/params"),
+];
 
 /// The limiters applied to groups of routes.
 #[derive(Debug, Clone)]
@@ -84,9 +135,11 @@ pub struct RateLimiters {
 /// The whole API: every group's routes, a JSON 404 for anything else, a tracing span per
 /// request named by its matched route, and CORS for `cors_origins`.
 pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String]) -> Router {
+    let gateway = tipforge_ipfs::gateway::router(state.ipfs.clone());
     Router::new()
         .merge(auth::router(limiters.auth.clone()))
         .merge(tips::router())
+        .merge(creators::router(limiters.registration.clone()))
         .merge(fans::router())
         .merge(nfts::router())
         .merge(leaderboards::router())
@@ -94,6 +147,10 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
         .merge(health::router())
         .merge(listener::router())
         .merge(metrics::router())
+        .merge(templates::router())
+        .merge(docs::router())
+        .with_state(state)
+        .merge(gateway)
         .fallback(route_not_found)
         .layer(
             TraceLayer::new_for_http()
@@ -102,7 +159,6 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
                 .on_failure(()),
         )
         .layer(cors(cors_origins))
-        .with_state(state)
 }
 
 async fn route_not_found(method: Method, uri: Uri) -> ApiError {

@@ -6,7 +6,9 @@ use axum::routing::get;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::docs::ErrorBody;
 use super::extract::{self, QueryParams};
 use super::{ApiError, ApiResult, AppState, Envelope, PageMeta};
 use crate::domain::{Tip, TipCursor, TipQuery};
@@ -18,7 +20,13 @@ pub(super) fn router() -> Router<AppState> {
     Router::new().route("/tips", get(list))
 }
 
-#[derive(Deserialize)]
+/// The tips group of the OpenAPI document.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub(super) struct TipsApi;
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct ListParams {
     creator: Option<String>,
@@ -27,7 +35,7 @@ struct ListParams {
     limit: Option<u32>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct TipView {
     txid: String,
@@ -41,6 +49,18 @@ struct TipView {
     memo_base64: String,
 }
 
+/// Tips seen on chain, newest first, optionally for one creator or fan; cursor-paginated.
+#[utoipa::path(
+    get, path = "/tips", tag = "tips",
+    params(ListParams),
+    responses(
+        (
+            status = 200, description = "A page of tips",
+            body = inline(Envelope<Vec<TipView>, PageMeta>)
+        ),
+        (status = 400, description = "Bad filter, cursor or limit", body = ErrorBody),
+    )
+)]
 async fn list(
     State(state): State<AppState>,
     QueryParams(params): QueryParams<ListParams>,

@@ -5,6 +5,7 @@
 //! `[auth] jwt_secret`. Unknown keys are errors, in the file and in the environment alike, so
 //! a misspelt setting cannot be silently ignored.
 
+mod ipfs;
 mod secret;
 
 use std::net::SocketAddr;
@@ -17,6 +18,7 @@ use ipnet::IpNet;
 use serde::Deserialize;
 use tipforge_algo::Address;
 
+pub use ipfs::{IpfsConfig, PinningBackend};
 pub use secret::Secret;
 
 /// The file read when no other is named.
@@ -84,6 +86,8 @@ pub struct Config {
     /// The Algorand network and the platform account. File section `[chain]`, env
     /// `TIPFORGE_CHAIN__*`.
     pub chain: ChainConfig,
+    /// The IPFS store and pinning backend. File section `[ipfs]`, env `TIPFORGE_IPFS__*`.
+    pub ipfs: IpfsConfig,
 }
 
 /// Sign-in and token settings.
@@ -186,6 +190,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             rate_limits: RateLimitConfig::default(),
             chain: ChainConfig::default(),
+            ipfs: IpfsConfig::default(),
         }
     }
 }
@@ -329,7 +334,7 @@ impl Config {
         if !self.http.cors_origins.iter().all(|origin| is_origin(origin)) {
             return invalid("http.cors_origins", "each must be \"*\" or an http(s) origin");
         }
-        Ok(())
+        self.ipfs.validate()
     }
 
     /// Settings that are fine for development and wrong with real money.

@@ -131,3 +131,34 @@ fn the_test_preset_is_valid_and_binds_a_free_port() {
     assert!(config.validate().is_ok());
     assert_eq!(config.bind.port(), 0);
 }
+
+#[test]
+fn ipfs_pinning_is_read_from_file_and_environment() {
+    Jail::expect_with(|jail| {
+        jail.create_file(
+            "tipforge.toml",
+            "[ipfs]\npinning = \"pinata\"\npinata_jwt = \"pinata-secret\"\n",
+        )?;
+        jail.set_env("TIPFORGE_IPFS__PINATA_URL", "http://127.0.0.1:9/");
+
+        let config = load().expect("a valid configuration");
+
+        assert_eq!(config.ipfs.pinning, PinningBackend::Pinata);
+        assert_eq!(config.ipfs.pinata_url.as_deref(), Some("http://127.0.0.1:9/"));
+        assert!(!format!("{config:?}").contains("pinata-secret"));
+        assert_eq!(config.ipfs.store_dir(Path::new("data")), Path::new("data").join("ipfs"));
+        Ok(())
+    });
+}
+
+#[test]
+fn a_remote_pinning_backend_needs_its_settings() {
+    Jail::expect_with(|jail| {
+        jail.set_env("TIPFORGE_IPFS__PINNING", "kubo");
+        assert!(matches!(load(), Err(ConfigError::Invalid { setting: "ipfs.kubo_url", .. })));
+
+        jail.set_env("TIPFORGE_IPFS__PINNING", "pinata");
+        assert!(matches!(load(), Err(ConfigError::Invalid { setting: "ipfs.pinata_jwt", .. })));
+        Ok(())
+    });
+}

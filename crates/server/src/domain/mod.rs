@@ -2,6 +2,7 @@
 
 mod challenge;
 mod contract;
+mod creator;
 pub mod golden;
 mod nft;
 mod standing;
@@ -12,6 +13,10 @@ mod user;
 
 pub use challenge::{Challenge, Nonce};
 pub use contract::Contract;
+pub use creator::{
+    Claim, ClaimToken, ContractState, CreatorProfile, Dashboard, FanTotal, MinTip, Registration,
+    RegistrationState, SentCreate, TemplateRewards, TipTotals, Username, reward_cost,
+};
 pub use nft::{Delivery, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals, NftVariant};
 pub use standing::{BoardTotals, CreatorStanding, FanStanding, FanStats, LoyaltyStanding, Volume};
 pub use template::{RuleParameters, Supply, Template, TemplateId, TemplateKind};

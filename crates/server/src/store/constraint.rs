@@ -11,6 +11,7 @@ use sqlx::error::{DatabaseError, ErrorKind};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Constraint {
     UsersPkey,
+    UsersUsernameKey,
     ContractsPkey,
     ContractsAppAddressKey,
     ContractsOneActivePerCreator,
@@ -31,6 +32,7 @@ pub(super) enum Constraint {
 /// name (the columns of a unique key); `None` where SQLite reports nothing identifying.
 const SPELLINGS: &[(Constraint, &str, Option<&str>)] = &[
     (Constraint::UsersPkey, "users_pkey", Some("users.wallet")),
+    (Constraint::UsersUsernameKey, "users_username_key", Some("users.username")),
     (Constraint::ContractsPkey, "contracts_pkey", Some("contracts.app_id")),
     (
         Constraint::ContractsAppAddressKey,

@@ -22,6 +22,12 @@ pub enum StoreError {
         /// The app.
         app_id: AppId,
     },
+    /// Another user already has this username (`users_username_key`).
+    #[error("the username {username:?} is taken")]
+    UsernameTaken {
+        /// The name.
+        username: String,
+    },
     /// A row refers to a wallet that has never signed in.
     #[error("no user with wallet {wallet}")]
     UnknownUser {

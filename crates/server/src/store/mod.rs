@@ -6,6 +6,7 @@
 mod challenges;
 mod constraint;
 mod contracts;
+mod dashboard;
 mod error;
 mod fans;
 mod idempotency;
@@ -24,6 +25,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::domain::Timestamp;
 
+pub use contracts::ClaimRequest;
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
 

@@ -63,6 +63,25 @@ impl Store {
         rows.iter().map(template_from_row).collect()
     }
 
+    /// The creator's template called `name`, if any.
+    pub async fn template_named(&self, creator: &Address, name: &str) -> Result<Option<Template>> {
+        let sql = format!("SELECT {COLUMNS} FROM templates WHERE creator = $1 AND name = $2");
+        let query = sqlx::query(&sql).bind(creator.to_string()).bind(name);
+        let row = query.fetch_optional(&self.pool).await?;
+        row.as_ref().map(template_from_row).transpose()
+    }
+
+    /// Whether any template's image or metadata is the content `cid` names.
+    pub async fn template_content_referenced(&self, cid: &str) -> Result<bool> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS uses FROM templates WHERE image_cid = $1 OR metadata_cid = $1",
+        )
+        .bind(cid)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("uses")? > 0)
+    }
+
     /// Replaces a template's rule parameters.
     pub async fn update_template_rules(
         &self,

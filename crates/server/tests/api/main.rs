@@ -5,6 +5,8 @@
 
 mod auth;
 mod conventions;
+mod creators;
+mod docs;
 mod fans;
 mod helpers;
 mod leaderboards;
@@ -12,5 +14,6 @@ mod lifecycle;
 mod rate_limits;
 mod rewards;
 mod store;
+mod templates;
 mod tips;
 mod transactions;
