@@ -43,7 +43,6 @@ pub(super) fn router() -> Router<AppState> {
     paths(top_creators, top_fans, loyalty),
     components(schemas(BoardMeta, CreatorRank, FanRank, LoyaltyRank))
 )]
-#[allow(dead_code, reason = "read when the API's OpenAPI document is composed")]
 pub(super) struct LeaderboardsApi;
 
 #[derive(Debug, Deserialize, IntoParams)]
