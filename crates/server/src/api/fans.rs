@@ -49,7 +49,6 @@ pub(super) fn router() -> Router<AppState> {
         odds::GoldenOddsView
     ))
 )]
-#[allow(dead_code, reason = "read when the API's OpenAPI document is composed")]
 pub(super) struct FansApi;
 
 #[derive(Debug, Deserialize, IntoParams)]

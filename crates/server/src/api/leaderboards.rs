@@ -1,8 +1,12 @@
 //! Public leaderboards: the top creators, a creator's top fans and their loyalty table.
 
-use axum::Router;
+use std::sync::Arc;
+use std::time::Duration;
+
 use axum::extract::{Path, State};
 use axum::routing::get;
+use axum::{Extension, Router};
+use moka::future::Cache;
 use serde::{Deserialize, Serialize};
 use tipforge_algo::Address;
 use utoipa::{IntoParams, ToSchema};
@@ -11,13 +15,24 @@ use super::extract::{self, QueryParams};
 use super::fans::limit;
 use super::{ApiError, ApiResult, AppState, Envelope};
 use crate::domain::{BoardTotals, CreatorStanding, FanStanding, LoyaltyStanding, Role};
+use crate::store::StoreError;
 
 const DEFAULT_LIMIT: u32 = 20;
 const MAX_LIMIT: u32 = 100;
 
+/// How long the global board is served from memory. It aggregates every tip ever stored, so it
+/// is computed at most once per limit in this time, however many read it; a tip shows on it
+/// within this delay.
+const CREATOR_BOARD_TTL: Duration = Duration::from_secs(5);
+
+/// The global board by limit, with the totals of the whole board.
+type CreatorBoard = Arc<(Vec<CreatorStanding>, BoardTotals)>;
+
 pub(super) fn router() -> Router<AppState> {
+    let board: Cache<u32, CreatorBoard> =
+        Cache::builder().max_capacity(u64::from(MAX_LIMIT)).time_to_live(CREATOR_BOARD_TTL).build();
     Router::new()
-        .route("/leaderboards/creators", get(top_creators))
+        .route("/leaderboards/creators", get(top_creators).layer(Extension(board)))
         .route("/creators/{wallet}/leaderboard", get(top_fans))
         .route("/creators/{wallet}/loyalty", get(loyalty))
 }
@@ -28,7 +43,6 @@ pub(super) fn router() -> Router<AppState> {
     paths(top_creators, top_fans, loyalty),
     components(schemas(BoardMeta, CreatorRank, FanRank, LoyaltyRank))
 )]
-#[allow(dead_code, reason = "read when the API's OpenAPI document is composed")]
 pub(super) struct LeaderboardsApi;
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -87,7 +101,7 @@ struct LoyaltyRank {
     updated_at: String,
 }
 
-/// Creators ranked by the µAlgo they received.
+/// Creators ranked by the µAlgo they received; recomputed at most every 5 seconds.
 #[utoipa::path(
     get,
     path = "/leaderboards/creators",
@@ -100,21 +114,35 @@ struct LoyaltyRank {
 )]
 async fn top_creators(
     State(state): State<AppState>,
+    Extension(board): Extension<Cache<u32, CreatorBoard>>,
     QueryParams(params): QueryParams<BoardParams>,
 ) -> ApiResult<Envelope<Vec<CreatorRank>, BoardMeta>> {
     let limit = limit(params.limit, DEFAULT_LIMIT, MAX_LIMIT)?;
-    let standings = state.store.top_creators(limit).await?;
-    let totals = state.store.creator_board_totals().await?;
-    let ranks = ranked(standings, |rank, standing: CreatorStanding| CreatorRank {
+    let store = &state.store;
+    let compute = async {
+        let standings = store.top_creators(limit).await?;
+        let totals = store.creator_board_totals().await?;
+        Ok::<_, StoreError>(Arc::new((standings, totals)))
+    };
+    let board = board.try_get_with(limit, compute).await.map_err(shared_store_error)?;
+    let (standings, totals) = board.as_ref();
+    let ranks = ranked(standings.iter(), |rank, standing: &CreatorStanding| CreatorRank {
         rank,
         creator: standing.creator.to_string(),
-        username: standing.username,
+        username: standing.username.clone(),
         app_id: standing.app_id.map(|app| app.0),
         tip_count: standing.volume.tips,
         total_micro_algos: standing.volume.total.0,
         unique_fans: standing.unique_fans,
     });
-    Ok(Envelope::with_meta(ranks, BoardMeta::of(limit, totals)))
+    Ok(Envelope::with_meta(ranks, BoardMeta::of(limit, *totals)))
+}
+
+/// The error of a computation other requests may have waited on too: the first to see it
+/// reports it fully, the others as the database being unavailable.
+fn shared_store_error(err: Arc<StoreError>) -> ApiError {
+    Arc::try_unwrap(err)
+        .map_or_else(|_| ApiError::Unhealthy { failing: vec!["database"] }, ApiError::Store)
 }
 
 /// A creator's fans ranked by the µAlgo they sent.
@@ -191,7 +219,7 @@ async fn known_creator(state: &AppState, wallet: &str) -> ApiResult<Address> {
 }
 
 /// Numbers standings from 1 in the order the store ranked them.
-fn ranked<S, R>(standings: Vec<S>, view: impl Fn(u32, S) -> R) -> Vec<R> {
+fn ranked<S, R>(standings: impl IntoIterator<Item = S>, view: impl Fn(u32, S) -> R) -> Vec<R> {
     (1..).zip(standings).map(|(rank, standing)| view(rank, standing)).collect()
 }
 

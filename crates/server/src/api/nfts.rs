@@ -17,7 +17,6 @@ pub(super) fn router() -> Router<AppState> {
 /// The routes of this group, for the OpenAPI document.
 #[derive(utoipa::OpenApi)]
 #[openapi(paths(show), components(schemas(NftView, TemplateView)))]
-#[allow(dead_code, reason = "read when the API's OpenAPI document is composed")]
 pub(super) struct NftsApi;
 
 /// A minted reward.

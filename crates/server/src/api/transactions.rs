@@ -58,7 +58,6 @@ pub(super) fn router(limiter: Arc<IpRateLimiter>) -> Router<AppState> {
     paths(params, submit, submit_group),
     components(schemas(ParamsView, SubmitRequest, SubmitGroupRequest, SubmittedView))
 )]
-#[allow(dead_code, reason = "read when the API's OpenAPI document is composed")]
 pub(super) struct TransactionsApi;
 
 /// What a new transaction needs from the network.

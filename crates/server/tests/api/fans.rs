@@ -151,6 +151,10 @@ on_both_databases!(
     pages_cover_every_nft_once_with_totals_for_the_whole_collection,
     filters_narrow_the_pages_and_the_totals,
     stats_aggregate_every_tip_and_nft,
+    a_fan_without_tips_has_zero_stats,
+    one_nft_shows_its_owner_template_tip_and_delivery,
+    nfts_awaiting_opt_in_come_with_an_unsigned_opt_in_transaction,
+    golden_odds_follow_the_defaults_or_the_creators_sticker,
 );
 
 async fn pages_cover_every_nft_once_with_totals_for_the_whole_collection(db: TestDb) {
@@ -221,9 +225,8 @@ async fn stats_aggregate_every_tip_and_nft(db: TestDb) {
     assert_eq!(recent[9]["txid"], "TX-3");
 }
 
-#[tokio::test]
-async fn a_fan_without_tips_has_zero_stats() {
-    let app = TestApp::spawn().await;
+async fn a_fan_without_tips_has_zero_stats(db: TestDb) {
+    let app = TestApp::spawn_with(Config::test(), db).await;
 
     let stats = ok(&app, &format!("/fans/{}/stats", TestWallet::random().address())).await;
 
@@ -259,9 +262,8 @@ async fn bad_listing_parameters_are_bad_requests() {
     }
 }
 
-#[tokio::test]
-async fn one_nft_shows_its_owner_template_tip_and_delivery() {
-    let Collection { app, b, fan, .. } = collection(TestDb::sqlite().await).await;
+async fn one_nft_shows_its_owner_template_tip_and_delivery(db: TestDb) {
+    let Collection { app, b, fan, .. } = collection(db).await;
 
     let nft = ok(&app, "/nfts/104").await["data"].clone();
 
@@ -288,9 +290,8 @@ async fn one_nft_shows_its_owner_template_tip_and_delivery() {
     }
 }
 
-#[tokio::test]
-async fn nfts_awaiting_opt_in_come_with_an_unsigned_opt_in_transaction() {
-    let Collection { app, fan, .. } = collection(TestDb::sqlite().await).await;
+async fn nfts_awaiting_opt_in_come_with_an_unsigned_opt_in_transaction(db: TestDb) {
+    let Collection { app, fan, .. } = collection(db).await;
 
     let body = ok(&app, &format!("/fans/{fan}/awaiting-optin")).await;
 
@@ -315,9 +316,8 @@ async fn nfts_awaiting_opt_in_come_with_an_unsigned_opt_in_transaction() {
     assert_eq!(none["data"], serde_json::json!([]));
 }
 
-#[tokio::test]
-async fn golden_odds_follow_the_defaults_or_the_creators_sticker() {
-    let Collection { app, a, fan, .. } = collection(TestDb::sqlite().await).await;
+async fn golden_odds_follow_the_defaults_or_the_creators_sticker(db: TestDb) {
+    let Collection { app, a, fan, .. } = collection(db).await;
 
     let default = ok(&app, "/golden-odds?amount=5000000").await["data"].clone();
     let a_sticker =

@@ -98,6 +98,7 @@ on_both_databases!(
     creators_rank_by_what_they_received,
     a_creators_fans_rank_by_what_they_sent,
     the_loyalty_table_ranks_badges_first,
+    limits_are_validated_and_unknown_creators_are_not_found,
 );
 
 async fn creators_rank_by_what_they_received(db: TestDb) {
@@ -154,9 +155,8 @@ async fn the_loyalty_table_ranks_badges_first(db: TestDb) {
     assert_eq!(column(&b_table, "fan"), [fans[0].to_string()]);
 }
 
-#[tokio::test]
-async fn limits_are_validated_and_unknown_creators_are_not_found() {
-    let Boards { app, a, fans, .. } = boards(TestDb::sqlite().await).await;
+async fn limits_are_validated_and_unknown_creators_are_not_found(db: TestDb) {
+    let Boards { app, a, fans, .. } = boards(db).await;
 
     for route in ["/leaderboards/creators".to_owned(), format!("/creators/{a}/leaderboard")]
         .into_iter()

@@ -155,9 +155,10 @@ fn describe(odds: &GoldenOdds, every: u64, eligible: Option<bool>) -> String {
         true => format!(", capped at {}%", percent(CAP_BPS)),
         false => String::new(),
     };
+    let twice = every.saturating_mul(2);
     format!(
-        "{}% chance of a golden sticker{bonus}{capped}. Every {every}th tip to a creator is \
-         golden regardless.",
+        "{}% chance of a golden sticker{bonus}{capped}. Tips number {every}, {twice}, … to the \
+         creator are golden regardless.",
         percent(odds.total_bps)
     )
 }
