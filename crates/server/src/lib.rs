@@ -9,6 +9,7 @@ pub mod auth;
 pub mod config;
 pub mod domain;
 pub mod listener;
+pub mod minter;
 pub mod network;
 pub mod rate_limit;
 pub mod store;

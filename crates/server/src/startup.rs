@@ -11,6 +11,7 @@ use axum::Router;
 use tipforge_algo::Address;
 use tipforge_devnet::DevnetHandle;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, AppState, RateLimiters};
@@ -18,6 +19,7 @@ use crate::auth::Auth;
 use crate::config::{Config, ConfigError};
 use crate::domain::Clock;
 use crate::listener::{Listener, ListenerConfig, ListenerMetrics};
+use crate::minter::Minter;
 use crate::network::{Network, NetworkError};
 use crate::observability;
 use crate::rate_limit::{IpRateLimiter, TrustedProxies};
@@ -79,6 +81,7 @@ struct Chain {
     platform: Address,
     listener: Listener,
     listener_metrics: Arc<ListenerMetrics>,
+    minter: Minter,
     devnet: Option<DevnetHandle>,
 }
 
@@ -113,6 +116,17 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         clock.clone(),
         ListenerConfig::default(),
     );
+    let platform = Arc::new(network.platform.clone());
+    let minter_wake = Arc::new(Notify::new());
+    let minter = Minter::new(
+        network.algod.clone(),
+        network.indexer.clone(),
+        store.clone(),
+        clock.clone(),
+        platform.clone(),
+        config.minter.minter_config(),
+        minter_wake.clone(),
+    );
     let state = AppState {
         store: store.clone(),
         auth,
@@ -120,13 +134,15 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         algod: network.algod_probe.clone(),
         node: network.algod.clone(),
         indexer: network.indexer.clone(),
-        platform: Arc::new(network.platform.clone()),
+        platform,
         admins: Arc::new(
             config.auth.admin_wallets.iter().filter_map(|wallet| wallet.parse().ok()).collect(),
         ),
         listener: listener.metrics().clone(),
         chain: network.metrics.clone(),
         prometheus,
+        minter: minter.metrics().clone(),
+        minter_wake,
     };
     let chain = Chain {
         algod_url: network.algod_url,
@@ -134,6 +150,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         platform: network.platform.address(),
         listener_metrics: listener.metrics().clone(),
         listener,
+        minter,
         devnet: network.devnet,
     };
     let router = api::router(state, &limiters, &config.http.cors_origins);
@@ -232,8 +249,15 @@ impl App {
             let _stopped = stopped.drop_guard();
             listener.run(shutdown).await
         });
+        let minter_stopped = CancellationToken::new();
+        let minter = self.chain.minter;
+        let (stopped, shutdown) = (minter_stopped.clone(), self.shutdown.clone());
+        supervisor.spawn("minter", async move {
+            let _stopped = stopped.drop_guard();
+            minter.run(shutdown).await
+        });
         if let Some(devnet) = self.chain.devnet {
-            supervisor.spawn("devnet", run_devnet(devnet, listener_stopped));
+            supervisor.spawn("devnet", run_devnet(devnet, [listener_stopped, minter_stopped]));
         }
         let result = supervisor.wait(self.grace).await;
         self.store.close().await;
@@ -243,14 +267,19 @@ impl App {
 }
 
 /// Watches the embedded devnet's own tasks (algod, indexer, block producer) and stops it once
-/// the listener has stopped, so the listener's last cycle can still read from it.
+/// its users (listener and minter) have stopped, so their last cycles can still reach it.
 async fn run_devnet(
     mut devnet: DevnetHandle,
-    listener_stopped: CancellationToken,
+    users_stopped: [CancellationToken; 2],
 ) -> std::io::Result<()> {
+    let all_stopped = async {
+        for stopped in &users_stopped {
+            stopped.cancelled().await;
+        }
+    };
     let ended = tokio::select! {
         task = devnet.wait() => Some(task),
-        () = listener_stopped.cancelled() => None,
+        () = all_stopped => None,
     };
     match ended {
         // The handle is dropped, not shut down: that would wait on the ended task again. The

@@ -1,5 +1,6 @@
 //! The HTTP API: one router per group of routes, the envelopes, and the error mapping.
 
+mod admin_jobs;
 mod auth;
 mod envelope;
 mod error;
@@ -21,6 +22,7 @@ use axum::response::Response;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tipforge_algo::{Address, SecretKey};
 use tipforge_chain::{Algod, ChainMetrics, Indexer};
+use tokio::sync::Notify;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -28,6 +30,7 @@ use tracing::Span;
 use crate::auth::Auth;
 use crate::domain::Clock;
 use crate::listener::ListenerMetrics;
+use crate::minter::MinterMetrics;
 use crate::rate_limit::IpRateLimiter;
 use crate::store::Store;
 
@@ -60,6 +63,10 @@ pub struct AppState {
     pub chain: Arc<ChainMetrics>,
     /// Renders the process's metrics for `/metrics`.
     pub prometheus: PrometheusHandle,
+    /// The minter's live figures.
+    pub minter: Arc<MinterMetrics>,
+    /// Wakes the minter when jobs become due (an operator's retry).
+    pub minter_wake: Arc<Notify>,
 }
 
 /// The limiters applied to groups of routes.
@@ -80,6 +87,7 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
         .merge(health::router())
         .merge(listener::router())
         .merge(metrics::router())
+        .merge(admin_jobs::router())
         .fallback(route_not_found)
         .layer(
             TraceLayer::new_for_http()

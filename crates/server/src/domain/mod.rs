@@ -3,6 +3,7 @@
 mod challenge;
 mod contract;
 pub mod golden;
+mod reward_job;
 mod template;
 mod time;
 mod tip;
@@ -10,6 +11,9 @@ mod user;
 
 pub use challenge::{Challenge, Nonce};
 pub use contract::Contract;
+pub use reward_job::{
+    ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, Variant,
+};
 pub use template::{RuleParameters, Supply, Template, TemplateId, TemplateKind};
 pub use time::{Clock, Timestamp};
 pub use tip::{Tip, TipCursor, TipPage, TipQuery};

@@ -9,6 +9,7 @@ mod contracts;
 mod error;
 mod idempotency;
 mod jobs;
+mod minting;
 mod row;
 mod templates;
 mod tips;
@@ -24,6 +25,7 @@ use crate::domain::Timestamp;
 
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
+pub use minting::{JobFailure, MintSettlement, MintedReward, NewRewardJob, RetryOutcome};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
