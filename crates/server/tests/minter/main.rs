@@ -4,4 +4,5 @@
 #![allow(clippy::unwrap_used, reason = "a failed step fails the test by panicking")]
 
 mod pipeline;
+mod safety;
 mod support;
