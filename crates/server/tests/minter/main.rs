@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed step fails the test by panicking")]
 
+mod admin;
 mod pipeline;
 mod safety;
 mod support;
