@@ -12,12 +12,13 @@ use tipforge_chain::{ConfirmationTracker, ErrorKind, Settled, fetch_blocks};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
+use super::edition::{self, Edition};
 use super::lookup::{Lookup, lookup};
 use super::retry::{StepError, decide};
 use super::transactions::{self, Step};
 use super::{BatchReport, Inner, MinterError};
-use crate::domain::{ClaimedJob, ErrorClass, Inflight, JobState, Supply};
-use crate::store::{JobFailure, MintSettlement};
+use crate::domain::{ClaimedJob, ErrorClass, Inflight, JobState, Supply, TemplateId, Variant};
+use crate::store::{EditionReward, JobFailure, MintSettlement};
 
 /// What an asset creation adds to the creator's minimum balance.
 const ASSET_MIN_BALANCE: u64 = 100_000;
@@ -78,11 +79,13 @@ impl Batch<'_> {
         let plans = self.plan(start).await;
         let mut resend = Vec::new();
         let mut build = Vec::new();
+        let mut editions = Vec::new();
         for (index, plan) in plans.into_iter().enumerate() {
             match plan {
                 Plan::Settle { round, asset } => self.settle(index, round, asset).await?,
                 Plan::Track => self.track(index),
                 Plan::Resend => resend.push(index),
+                Plan::Mint if self.is_edition(index) => editions.push(index),
                 Plan::Mint => build.push((index, Step::Mint)),
                 Plan::Deliver => build.push((index, Step::Deliver)),
                 Plan::AwaitOptin => self.await_optin(index).await?,
@@ -91,10 +94,72 @@ impl Batch<'_> {
                 }
             }
         }
+        self.editions(editions, start).await?;
         let built = self.build(build).await?;
         resend.extend(built);
         self.send(resend).await?;
         self.watch(start, shutdown).await
+    }
+
+    fn is_edition(&self, index: usize) -> bool {
+        let template = self.jobs[index].template.as_ref();
+        template.is_some_and(|template| matches!(template.supply, Supply::Edition { .. }))
+    }
+
+    /// Gives edition rewards their edition's asset, creating it first when needed (its rewards
+    /// then wait a moment for it).
+    async fn editions(&mut self, jobs: Vec<usize>, current: Round) -> Result<(), MinterError> {
+        let mut groups: HashMap<(TemplateId, Variant), Vec<usize>> = HashMap::new();
+        for index in jobs {
+            let job = &self.jobs[index];
+            if let Some(template) = &job.template {
+                groups.entry((template.id, job.job.variant)).or_default().push(index);
+            }
+        }
+        for ((_, variant), members) in groups {
+            let Some(template) = self.jobs[members[0]].template.clone() else { continue };
+            let Supply::Edition { size } = template.supply else { continue };
+            match edition::ensure(self.inner, &template, variant, size, current).await? {
+                Edition::Ready(asset) => {
+                    for index in members {
+                        self.adopt(index, asset).await?;
+                    }
+                }
+                Edition::Wait => {
+                    let at = self.inner.clock.now().plus(self.inner.config.poll_interval);
+                    for index in members {
+                        let key = &self.jobs[index].job.key;
+                        self.inner.store.defer_reward_job(&self.claim, key, at).await?;
+                    }
+                }
+                Edition::Failed(error) => {
+                    let (class, reason) = (error.class(), error.to_string());
+                    for index in members {
+                        self.fail_with(index, class, reason.clone(), false).await?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn adopt(&mut self, index: usize, asset: AssetId) -> Result<(), MinterError> {
+        let claimed = &self.jobs[index];
+        let Some(template_id) = claimed.job.template_id else { return Ok(()) };
+        let reward = EditionReward {
+            key: claimed.job.key.clone(),
+            asset,
+            template_id,
+            owner: claimed.fan,
+            creator: claimed.creator,
+            variant: claimed.job.variant,
+        };
+        let now = self.inner.clock.now();
+        if self.inner.store.adopt_edition_asset(&self.claim, &reward, now).await? {
+            self.report.minted += 1;
+            self.inner.wake.notify_one();
+        }
+        Ok(())
     }
 
     /// Decides every job's next move, asking the node about several at once.
@@ -181,10 +246,9 @@ impl Batch<'_> {
                 let template = claimed.template.as_ref().ok_or(StepError::NoTemplate)?;
                 let total = match template.supply {
                     Supply::Unique => 1,
+                    // Editions are minted once, by `editions`.
                     Supply::Edition { .. } => {
-                        return Err(StepError::BadTemplate {
-                            reason: "edition templates are not minted per reward",
-                        });
+                        return Err(StepError::BadTemplate { reason: "an edition's reward" });
                     }
                 };
                 transactions::mint(platform, params, template, job.variant, total, lease)

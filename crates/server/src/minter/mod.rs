@@ -8,6 +8,7 @@
 //! from the job, so two signings of one step can never both take effect.
 
 mod batch;
+mod edition;
 mod lookup;
 mod metrics;
 mod retry;

@@ -6,6 +6,7 @@
 mod challenges;
 mod constraint;
 mod contracts;
+mod editions;
 mod error;
 mod idempotency;
 mod jobs;
@@ -23,6 +24,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::domain::Timestamp;
 
+pub use editions::{EditionAsset, EditionReward};
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
 pub use minting::{JobFailure, MintSettlement, MintedReward, NewRewardJob, RetryOutcome};

@@ -7,10 +7,10 @@ use base64::engine::general_purpose::STANDARD;
 use tipforge_algo::transaction::Payment;
 use tipforge_algo::{MicroAlgos, SecretKey, Transaction};
 use tipforge_devnet::MiningMode;
-use tipforge_server::domain::{ErrorClass, JobState, Variant};
+use tipforge_server::domain::{ErrorClass, JobState, Supply, Variant};
 use tipforge_server::minter::{MAX_RETRY, MinterConfig, opt_in};
 
-use crate::support::{Db, Net, minter_config};
+use crate::support::{Db, Net, minter_config, sticker_template};
 
 /// The fan signs the unsigned opt-in the minter hands out, and sends it.
 async fn opt_in_with_handed_out_transaction(
@@ -164,4 +164,76 @@ async fn an_underfunded_platform_is_an_operator_failure_found_before_sending() {
     assert!(job.inflight.is_none());
     assert!(minter.metrics().snapshot().underfunded);
     assert!(net.created_assets().await.is_empty());
+}
+
+/// Runs batches, moving the clock past short waits, until every job is in `state`.
+async fn until_all(
+    net: &Net,
+    minter: &tipforge_server::minter::Minter,
+    jobs: &[tipforge_server::domain::JobKey],
+    state: JobState,
+) {
+    for _ in 0..20 {
+        minter.run_once().await.unwrap();
+        let mut there = 0;
+        for job in jobs {
+            there += usize::from(net.state(job).await == state);
+        }
+        if there == jobs.len() {
+            return;
+        }
+        net.clock.advance(Duration::from_secs(1));
+    }
+    panic!("the jobs never all became {state}");
+}
+
+async fn edition_rewards_share_one_asset_per_variant_and_one_opt_in(db: Db) {
+    let net = Net::start(db).await;
+    let template = sticker_template(net.creator, Supply::Edition { size: 50 });
+    net.store.insert_template(&template).await.unwrap();
+    let (fan, other) = (net.funded(1_000_000).await, net.funded(1_000_000).await);
+    let mut soulbound = net.rewards_from(template.id, fan.address(), Variant::Soulbound, 2).await;
+    soulbound.extend(net.rewards_from(template.id, other.address(), Variant::Soulbound, 1).await);
+    let golden = net.rewards_from(template.id, fan.address(), Variant::Golden, 1).await;
+    let all: Vec<_> = soulbound.iter().chain(&golden).cloned().collect();
+    let minter = net.minter();
+
+    until_all(&net, &minter, &all, JobState::AwaitingOptin).await;
+
+    let edition = net.asset_of(&soulbound[0]).await;
+    let golden_edition = net.asset_of(&golden[0]).await;
+    for job in &soulbound {
+        assert_eq!(net.asset_of(job).await, edition);
+    }
+    assert_ne!(edition, golden_edition);
+    assert_eq!(net.created_assets().await.len(), 2);
+    let info = net.algod.asset(edition).await.unwrap();
+    assert_eq!((info.total, info.default_frozen), (50, true));
+
+    for (key, asset) in [(&fan, edition), (&fan, golden_edition), (&other, edition)] {
+        opt_in_with_handed_out_transaction(&net, key, asset).await;
+        net.store.release_awaiting_optin(&key.address(), asset, net.clock.now()).await.unwrap();
+    }
+    until_all(&net, &minter, &all, JobState::Done).await;
+
+    let holding = |key: &SecretKey, asset| {
+        let (algod, address) = (net.algod.clone(), key.address());
+        async move { algod.account_asset(&address, asset).await.unwrap().unwrap() }
+    };
+    assert_eq!(holding(&fan, edition).await.amount, 2);
+    assert!(holding(&fan, edition).await.is_frozen);
+    assert_eq!(holding(&other, edition).await.amount, 1);
+    assert_eq!(holding(&fan, golden_edition).await.amount, 1);
+    assert!(!holding(&fan, golden_edition).await.is_frozen);
+    assert_eq!(holding(&net.platform, edition).await.amount, 47);
+}
+
+#[tokio::test]
+async fn edition_rewards_share_one_asset_per_variant_and_one_opt_in_sqlite() {
+    edition_rewards_share_one_asset_per_variant_and_one_opt_in(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn edition_rewards_share_one_asset_per_variant_and_one_opt_in_postgres() {
+    edition_rewards_share_one_asset_per_variant_and_one_opt_in(Db::Postgres).await;
 }

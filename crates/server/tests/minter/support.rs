@@ -298,7 +298,7 @@ pub(crate) fn sticker_template(creator: Address, supply: Supply) -> Template {
         id,
         creator,
         kind: TemplateKind::Sticker,
-        name: format!("Gold Star {}", &id.to_string()[..8]),
+        name: format!("Gold Star {}", &id.to_string()[28..]),
         supply,
         image_cid: "bafkreiimage".into(),
         image_mime: "image/png".into(),
