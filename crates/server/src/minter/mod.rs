@@ -10,6 +10,7 @@
 mod batch;
 mod edition;
 mod lookup;
+mod memberships;
 mod metrics;
 mod retry;
 mod transactions;
@@ -23,6 +24,7 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
+pub use memberships::RevocationReport;
 pub use metrics::{MinterMetrics, MinterSnapshot, publish_jobs_by_state};
 pub use retry::{Decision, FIRST_RETRY, MAX_RETRY, StepError, backoff, decide};
 pub use transactions::{UnsignedOptIn, opt_in};
@@ -50,6 +52,8 @@ pub struct MinterConfig {
     pub confirm_timeout: Duration,
     /// Rounds a transaction stays valid: a lost one is signed again after this many rounds.
     pub validity_rounds: u64,
+    /// How often expired memberships are looked for and revoked.
+    pub revoke_interval: Duration,
 }
 
 impl Default for MinterConfig {
@@ -63,6 +67,7 @@ impl Default for MinterConfig {
             claim_timeout: Duration::from_secs(60),
             confirm_timeout: Duration::from_secs(30),
             validity_rounds: 100,
+            revoke_interval: Duration::from_secs(60),
         }
     }
 }
@@ -143,7 +148,13 @@ impl Minter {
         batch::run(&self.inner, &CancellationToken::new()).await
     }
 
-    /// Runs the workers until `shutdown`; each finishes the batch in hand before stopping
+    /// Claws back the rewards of memberships whose time is up (renewals keep a membership
+    /// alive) and marks them revoked.
+    pub async fn revoke_expired_memberships(&self) -> Result<RevocationReport, MinterError> {
+        memberships::sweep(&self.inner).await
+    }
+
+    /// Runs the workers and the membership sweep until `shutdown`; each finishes the batch in hand before stopping
     /// (only its wait for confirmations is cut short: the write-ahead lets a later run finish
     /// the settling).
     pub async fn run(self, shutdown: CancellationToken) -> std::io::Result<()> {
@@ -152,7 +163,9 @@ impl Minter {
             let (inner, shutdown) = (self.inner.clone(), shutdown.clone());
             workers.spawn(async move { work(inner, worker, shutdown).await });
         }
-        tracing::info!(target: "minter", workers = workers.len(), "started");
+        let (inner, stop) = (self.inner.clone(), shutdown.clone());
+        workers.spawn(async move { revoke_memberships(inner, stop).await });
+        tracing::info!(target: "minter", workers = workers.len() - 1, "started");
         while let Some(ended) = workers.join_next().await {
             if let Err(err) = ended {
                 return Err(std::io::Error::other(format!("a minter worker failed: {err}")));
@@ -183,6 +196,22 @@ async fn work(inner: Arc<Inner>, worker: usize, shutdown: CancellationToken) {
                 () = inner.wake.notified() => {}
                 () = tokio::time::sleep(inner.config.poll_interval) => {}
             }
+        }
+    }
+}
+
+async fn revoke_memberships(inner: Arc<Inner>, shutdown: CancellationToken) {
+    let mut ticks = tokio::time::interval(inner.config.revoke_interval);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = ticks.tick() => match memberships::sweep(&inner).await {
+                Ok(report) if report.expired > 0 => {
+                    tracing::info!(target: "minter", ?report, "memberships swept");
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(target: "minter", error = %err, "membership sweep failed"),
+            },
         }
     }
 }

@@ -42,6 +42,9 @@ pub enum StepError {
     /// The transaction's last valid round passed without it being committed.
     #[error("the transaction expired unconfirmed")]
     Expired,
+    /// The signing task died.
+    #[error("signing failed")]
+    SigningFailed,
 }
 
 impl StepError {
@@ -56,7 +59,7 @@ impl StepError {
             },
             Self::Build(_) | Self::NoTemplate | Self::BadTemplate { .. } => ErrorClass::Permanent,
             Self::Underfunded { .. } => ErrorClass::Operator,
-            Self::Expired => ErrorClass::Transient,
+            Self::Expired | Self::SigningFailed => ErrorClass::Transient,
         }
     }
 }

@@ -504,3 +504,66 @@ fn inflight_from_row(row: &AnyRow) -> Result<Option<Inflight>> {
         last_valid: Round(last_valid),
     }))
 }
+
+/// A membership whose time is up, with the reward that stands for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiredMembership {
+    /// The tip that bought it.
+    pub tip_txid: String,
+    /// The member.
+    pub fan: Address,
+    /// The membership reward's asset.
+    pub asset: AssetId,
+}
+
+impl Store {
+    /// Memberships to revoke at `now`: expired, not revoked, with no later period of the same
+    /// fan and creator still running (a renewal keeps the membership alive), and with a minted
+    /// reward to take back.
+    pub async fn expired_memberships(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ExpiredMembership>> {
+        let rows = sqlx::query(
+            "SELECT m.tip_txid, m.fan, n.asset_id FROM memberships m \
+             JOIN nfts n ON n.tip_txid = m.tip_txid AND n.kind = 'membership' \
+             WHERE m.revoked_at IS NULL AND m.expires_at <= $1 AND NOT EXISTS ( \
+             SELECT 1 FROM memberships later WHERE later.fan = m.fan \
+             AND later.creator = m.creator AND later.revoked_at IS NULL \
+             AND later.expires_at > $1) ORDER BY m.expires_at LIMIT $2",
+        )
+        .bind(now.0)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ExpiredMembership {
+                    tip_txid: row.try_get("tip_txid")?,
+                    fan: address(row, "fan")?,
+                    asset: AssetId(unsigned(row, "asset_id")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Records that the membership bought by `tip_txid` was revoked, its reward taken back.
+    pub async fn mark_membership_revoked(
+        &self,
+        tip_txid: &str,
+        asset: AssetId,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE memberships SET revoked_at = $1, asset_id = $2 \
+             WHERE tip_txid = $3 AND revoked_at IS NULL",
+        )
+        .bind(now.0)
+        .bind(bigint("asset id", asset.0)?)
+        .bind(tip_txid)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

@@ -27,7 +27,9 @@ use crate::domain::Timestamp;
 pub use editions::{EditionAsset, EditionReward};
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
-pub use minting::{JobFailure, MintSettlement, MintedReward, NewRewardJob, RetryOutcome};
+pub use minting::{
+    ExpiredMembership, JobFailure, MintSettlement, MintedReward, NewRewardJob, RetryOutcome,
+};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 

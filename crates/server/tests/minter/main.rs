@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, reason = "a failed step fails the test by panicking")]
 
 mod admin;
+mod memberships;
 mod pipeline;
 mod safety;
 mod support;

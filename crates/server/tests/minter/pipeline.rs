@@ -192,9 +192,9 @@ async fn edition_rewards_share_one_asset_per_variant_and_one_opt_in(db: Db) {
     let template = sticker_template(net.creator, Supply::Edition { size: 50 });
     net.store.insert_template(&template).await.unwrap();
     let (fan, other) = (net.funded(1_000_000).await, net.funded(1_000_000).await);
-    let mut soulbound = net.rewards_from(template.id, fan.address(), Variant::Soulbound, 2).await;
-    soulbound.extend(net.rewards_from(template.id, other.address(), Variant::Soulbound, 1).await);
-    let golden = net.rewards_from(template.id, fan.address(), Variant::Golden, 1).await;
+    let mut soulbound = net.rewards_from(&template, fan.address(), Variant::Soulbound, 2).await;
+    soulbound.extend(net.rewards_from(&template, other.address(), Variant::Soulbound, 1).await);
+    let golden = net.rewards_from(&template, fan.address(), Variant::Golden, 1).await;
     let all: Vec<_> = soulbound.iter().chain(&golden).cloned().collect();
     let minter = net.minter();
 

@@ -193,12 +193,12 @@ impl Net {
         variant: Variant,
         count: usize,
     ) -> Vec<JobKey> {
-        self.rewards_from(self.template.id, fan, variant, count).await
+        self.rewards_from(&self.template, fan, variant, count).await
     }
 
     pub(crate) async fn rewards_from(
         &self,
-        template: TemplateId,
+        template: &Template,
         fan: Address,
         variant: Variant,
         count: usize,
@@ -223,12 +223,16 @@ impl Net {
         self.store.ingest_tips("test-network", Round(0), &tips, now).await.unwrap();
         let mut keys = Vec::new();
         for tip in tips {
-            let key = JobKey { tip_txid: tip.txid, kind: TemplateKind::Sticker };
-            let job = NewRewardJob { key: key.clone(), template_id: Some(template), variant };
+            let key = JobKey { tip_txid: tip.txid, kind: template.kind };
+            let job = NewRewardJob { key: key.clone(), template_id: Some(template.id), variant };
             assert!(self.store.queue_reward_job(&job, now).await.unwrap());
             keys.push(key);
         }
         keys
+    }
+
+    pub(crate) fn db_url(&self) -> &str {
+        self._db.url()
     }
 
     pub(crate) async fn state(&self, key: &JobKey) -> JobState {
