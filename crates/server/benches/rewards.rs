@@ -206,9 +206,8 @@ fn rewards(c: &mut Criterion) {
             runtime.block_on(async {
                 let mut total = Duration::ZERO;
                 for _ in 0..iterations {
-                    let fans: Vec<Address> = (0..JOBS)
-                        .map(|n| env.fans[n % env.fans.len()].address())
-                        .collect();
+                    let fans: Vec<Address> =
+                        (0..JOBS).map(|n| env.fans[n % env.fans.len()].address()).collect();
                     env.queue(&edition, &fans).await;
                     let target = delivered.fetch_add(JOBS as u64, Ordering::Relaxed) + JOBS as u64;
                     let started = Instant::now();

@@ -191,6 +191,10 @@ async fn a_job_that_cannot_succeed_dies_after_a_confirming_retry_and_an_operator
 
     let (_, status) = server.get("/listener/status", &operator).await;
     assert!(status["data"]["failedMints"].as_u64().unwrap() >= 2, "{status}");
+    let metrics = server.client.get(format!("{}/metrics", server.base)).send().await.unwrap();
+    let metrics = metrics.text().await.unwrap();
+    assert!(metrics.contains("tipforge_minter_failed_mints_total"), "{metrics}");
+    assert!(metrics.contains("tipforge_reward_jobs{state=\"dead\"}"), "{metrics}");
 }
 
 #[tokio::test]
