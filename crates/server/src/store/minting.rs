@@ -296,11 +296,13 @@ impl Store {
         Ok(true)
     }
 
-    /// Parks a minted job until the fan opts in to its asset.
+    /// Parks a minted job until the fan opts in to its asset. Any stored transaction is one
+    /// known never to be committed (a lost delivery), so it is dropped.
     pub async fn await_optin(&self, claim: &str, key: &JobKey, now: Timestamp) -> Result<()> {
         sqlx::query(
             "UPDATE reward_jobs SET state = 'awaiting_optin', attempts = 0, updated_at = $1, \
-             last_error = NULL, error_class = NULL \
+             last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
+             inflight_txid = NULL, inflight_last_valid = NULL \
              WHERE tip_txid = $2 AND kind = $3 AND claim_token = $4",
         )
         .bind(now.0)
