@@ -18,7 +18,7 @@ use super::retry::{StepError, decide};
 use super::transactions::{self, Step};
 use super::{BatchReport, Inner, MinterError};
 use crate::domain::{ClaimedJob, ErrorClass, Inflight, JobState, Supply, TemplateId, Variant};
-use crate::store::{EditionReward, JobFailure, MintSettlement};
+use crate::store::{Delivery, EditionReward, JobFailure, MintSettlement};
 
 /// What an asset creation adds to the creator's minimum balance.
 const ASSET_MIN_BALANCE: u64 = 100_000;
@@ -80,6 +80,7 @@ impl Batch<'_> {
         let mut resend = Vec::new();
         let mut build = Vec::new();
         let mut editions = Vec::new();
+        let mut parked = Vec::new();
         for (index, plan) in plans.into_iter().enumerate() {
             match plan {
                 Plan::Settle { round, asset } => self.settle(index, round, asset).await?,
@@ -88,11 +89,16 @@ impl Batch<'_> {
                 Plan::Mint if self.is_edition(index) => editions.push(index),
                 Plan::Mint => build.push((index, Step::Mint)),
                 Plan::Deliver => build.push((index, Step::Deliver)),
-                Plan::AwaitOptin => self.await_optin(index).await?,
+                Plan::AwaitOptin => parked.push(self.jobs[index].job.key.clone()),
                 Plan::Fail { error, keep_inflight } => {
                     self.fail(index, error, keep_inflight).await?
                 }
             }
+        }
+        if !parked.is_empty() {
+            let now = self.inner.clock.now();
+            self.inner.store.await_optin(&self.claim, &parked, now).await?;
+            self.report.awaiting_optin += parked.len();
         }
         self.editions(editions, start).await?;
         let built = self.build(build).await?;
@@ -416,13 +422,13 @@ impl Batch<'_> {
                     .map(|txn| (txn.signed.id(), txn.created_asset()))
                     .collect();
                 let mut mints = 0;
+                let mut confirmed = Vec::new();
                 for settled in self.tracker.observe_block(block.round, ours.keys()) {
                     match settled {
                         Settled::Confirmed { txid, round } => {
                             let Some(&index) = jobs_by_txid.get(&txid) else { continue };
                             mints += usize::from(self.jobs[index].job.asset_id.is_none());
-                            let asset = ours.get(&txid).copied().flatten();
-                            self.settle(index, round, asset).await?;
+                            confirmed.push((index, round, ours.get(&txid).copied().flatten()));
                         }
                         Settled::Expired { txid } => {
                             let Some(&index) = jobs_by_txid.get(&txid) else { continue };
@@ -430,6 +436,7 @@ impl Batch<'_> {
                         }
                     }
                 }
+                self.settle_all(confirmed).await?;
                 self.inner.metrics.mints_in_block(mints);
                 cursor = block.round;
             }
@@ -445,50 +452,70 @@ impl Batch<'_> {
         round: Round,
         asset: Option<AssetId>,
     ) -> Result<(), MinterError> {
-        let inner = self.inner;
-        let now = inner.clock.now();
-        let claimed = &self.jobs[index];
-        let job = &claimed.job;
-        let Some(txid) = job.inflight.as_ref().map(|inflight| inflight.txid) else { return Ok(()) };
-        let retry = job.attempts > 0;
-        if job.asset_id.is_some() {
-            if inner.store.settle_delivery(&job.key, txid, round, now).await? {
-                inner.metrics.delivered(claimed.tip_round, round, claimed.tip_ingested_at, now);
-                inner.metrics.step_succeeded(retry);
-                self.report.delivered += 1;
-                tracing::debug!(target: "minter", job = %job.key, %round, "delivered");
-            }
-            return Ok(());
-        }
-        let (Some(asset), Some(template_id)) = (asset, job.template_id) else {
-            return self.fail(index, StepError::NoTemplate, true).await;
-        };
-        let mint = MintSettlement {
-            key: job.key.clone(),
-            txid,
-            asset,
-            round,
-            template_id,
-            owner: claimed.fan,
-            creator: claimed.creator,
-            variant: job.variant,
-        };
-        if inner.store.settle_mint(&mint, now).await? {
-            inner.metrics.minted();
-            inner.metrics.step_succeeded(retry);
-            self.report.minted += 1;
-            tracing::debug!(target: "minter", job = %job.key, %asset, %round, "minted");
-            // The delivery is due at once.
-            inner.wake.notify_one();
-        }
-        Ok(())
+        self.settle_all(vec![(index, round, asset)]).await
     }
 
-    async fn await_optin(&mut self, index: usize) -> Result<(), MinterError> {
-        let now = self.inner.clock.now();
-        let key = &self.jobs[index].job.key;
-        self.inner.store.await_optin(&self.claim, key, now).await?;
-        self.report.awaiting_optin += 1;
+    /// Records committed transactions (those of one block), each kind in one transaction.
+    async fn settle_all(
+        &mut self,
+        confirmed: Vec<(usize, Round, Option<AssetId>)>,
+    ) -> Result<(), MinterError> {
+        let inner = self.inner;
+        let mut mints = Vec::new();
+        let mut deliveries = Vec::new();
+        for (index, round, asset) in confirmed {
+            let claimed = &self.jobs[index];
+            let job = &claimed.job;
+            let Some(txid) = job.inflight.as_ref().map(|inflight| inflight.txid) else { continue };
+            if job.asset_id.is_some() {
+                deliveries.push((index, Delivery { key: job.key.clone(), txid, round }));
+                continue;
+            }
+            let (Some(asset), Some(template_id)) = (asset, job.template_id) else {
+                self.fail(index, StepError::NoTemplate, true).await?;
+                continue;
+            };
+            let mint = MintSettlement {
+                key: job.key.clone(),
+                txid,
+                asset,
+                round,
+                template_id,
+                owner: claimed.fan,
+                creator: claimed.creator,
+                variant: job.variant,
+            };
+            mints.push((index, mint));
+        }
+        let now = inner.clock.now();
+        if !mints.is_empty() {
+            let batch: Vec<MintSettlement> = mints.iter().map(|(_, mint)| mint.clone()).collect();
+            let settled = inner.store.settle_mints(&batch, now).await?;
+            for ((index, mint), settled) in mints.iter().zip(settled) {
+                if settled {
+                    inner.metrics.minted();
+                    inner.metrics.step_succeeded(self.jobs[*index].job.attempts > 0);
+                    self.report.minted += 1;
+                    tracing::debug!(target: "minter", job = %mint.key, asset = %mint.asset, "minted");
+                }
+            }
+            // The deliveries are due at once.
+            inner.wake.notify_one();
+        }
+        if !deliveries.is_empty() {
+            let batch: Vec<Delivery> = deliveries.iter().map(|(_, d)| d.clone()).collect();
+            let settled = inner.store.settle_deliveries(&batch, now).await?;
+            for ((index, delivery), settled) in deliveries.iter().zip(settled) {
+                if settled {
+                    let claimed = &self.jobs[*index];
+                    let (tip_round, tipped_at) = (claimed.tip_round, claimed.tip_ingested_at);
+                    inner.metrics.delivered(tip_round, delivery.round, tipped_at, now);
+                    inner.metrics.step_succeeded(claimed.job.attempts > 0);
+                    self.report.delivered += 1;
+                    tracing::debug!(target: "minter", job = %delivery.key, "delivered");
+                }
+            }
+        }
         Ok(())
     }
 

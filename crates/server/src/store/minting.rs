@@ -5,8 +5,8 @@ use std::collections::HashMap;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, Round, TxId};
 
 use super::row::{address, bigint, optional_unsigned, parsed, timestamp, unsigned};
@@ -53,6 +53,17 @@ pub struct MintSettlement {
     pub creator: Address,
     /// Soulbound or golden.
     pub variant: Variant,
+}
+
+/// A delivery seen confirmed on chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The job.
+    pub key: JobKey,
+    /// The delivery transaction, which must still be the job's in-flight one.
+    pub txid: TxId,
+    /// The round it was committed in.
+    pub round: Round,
 }
 
 /// A failed step of a job.
@@ -220,42 +231,23 @@ impl Store {
     /// the reward appears in `nfts` (awaiting delivery). Settling the same mint twice is
     /// harmless; a job whose in-flight transaction is another is not touched.
     pub async fn settle_mint(&self, mint: &MintSettlement, now: Timestamp) -> Result<bool> {
+        Ok(self.settle_mints(std::slice::from_ref(mint), now).await?.first() == Some(&true))
+    }
+
+    /// [`Store::settle_mint`] for many mints (those of one block) in one transaction; says, mint
+    /// by mint, whether it was recorded now.
+    pub async fn settle_mints(
+        &self,
+        mints: &[MintSettlement],
+        now: Timestamp,
+    ) -> Result<Vec<bool>> {
         let mut transaction = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE reward_jobs SET state = 'minted', asset_id = $1, attempts = 0, \
-             next_attempt_at = $2, updated_at = $2, last_error = NULL, error_class = NULL, \
-             inflight_txn_base64 = NULL, inflight_txid = NULL, inflight_last_valid = NULL \
-             WHERE tip_txid = $3 AND kind = $4 AND inflight_txid = $5",
-        )
-        .bind(bigint("asset id", mint.asset.0)?)
-        .bind(now.0)
-        .bind(&mint.key.tip_txid)
-        .bind(mint.key.kind.as_str())
-        .bind(mint.txid.to_string())
-        .execute(&mut *transaction)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
+        let mut settled = Vec::with_capacity(mints.len());
+        for mint in mints {
+            settled.push(settle_one_mint(&mut transaction, mint, now).await?);
         }
-        sqlx::query(
-            "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
-             delivery, minted_at, minted_round) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_optin', $8, $9) \
-             ON CONFLICT (tip_txid, kind) DO NOTHING",
-        )
-        .bind(&mint.key.tip_txid)
-        .bind(mint.key.kind.as_str())
-        .bind(bigint("asset id", mint.asset.0)?)
-        .bind(mint.template_id.to_string())
-        .bind(mint.owner.to_string())
-        .bind(mint.creator.to_string())
-        .bind(mint.variant.as_str())
-        .bind(now.0)
-        .bind(bigint("round", mint.round.0)?)
-        .execute(&mut *transaction)
-        .await?;
         transaction.commit().await?;
-        Ok(true)
+        Ok(settled)
     }
 
     /// Records a confirmed delivery: the job is done and the reward delivered.
@@ -266,51 +258,45 @@ impl Store {
         round: Round,
         now: Timestamp,
     ) -> Result<bool> {
-        let mut transaction = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE reward_jobs SET state = 'done', attempts = 0, updated_at = $1, \
-             last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
-             inflight_txid = NULL, inflight_last_valid = NULL \
-             WHERE tip_txid = $2 AND kind = $3 AND inflight_txid = $4",
-        )
-        .bind(now.0)
-        .bind(&key.tip_txid)
-        .bind(key.kind.as_str())
-        .bind(txid.to_string())
-        .execute(&mut *transaction)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        sqlx::query(
-            "UPDATE nfts SET delivery = 'delivered', delivery_txid = $1, delivered_round = $2 \
-             WHERE tip_txid = $3 AND kind = $4",
-        )
-        .bind(txid.to_string())
-        .bind(bigint("round", round.0)?)
-        .bind(&key.tip_txid)
-        .bind(key.kind.as_str())
-        .execute(&mut *transaction)
-        .await?;
-        transaction.commit().await?;
-        Ok(true)
+        let delivery = Delivery { key: key.clone(), txid, round };
+        let settled = self.settle_deliveries(std::slice::from_ref(&delivery), now).await?;
+        Ok(settled.first() == Some(&true))
     }
 
-    /// Parks a minted job until the fan opts in to its asset. Any stored transaction is one
-    /// known never to be committed (a lost delivery), so it is dropped.
-    pub async fn await_optin(&self, claim: &str, key: &JobKey, now: Timestamp) -> Result<()> {
-        sqlx::query(
-            "UPDATE reward_jobs SET state = 'awaiting_optin', attempts = 0, updated_at = $1, \
-             last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
-             inflight_txid = NULL, inflight_last_valid = NULL \
-             WHERE tip_txid = $2 AND kind = $3 AND claim_token = $4",
-        )
-        .bind(now.0)
-        .bind(&key.tip_txid)
-        .bind(key.kind.as_str())
-        .bind(claim)
-        .execute(&self.pool)
-        .await?;
+    /// [`Store::settle_delivery`] for many deliveries in one transaction.
+    pub async fn settle_deliveries(
+        &self,
+        deliveries: &[Delivery],
+        now: Timestamp,
+    ) -> Result<Vec<bool>> {
+        let mut transaction = self.pool.begin().await?;
+        let mut settled = Vec::with_capacity(deliveries.len());
+        for delivery in deliveries {
+            settled.push(settle_one_delivery(&mut transaction, delivery, now).await?);
+        }
+        transaction.commit().await?;
+        Ok(settled)
+    }
+
+    /// Parks minted jobs until their fans opt in to their assets, in one transaction. Any stored
+    /// transaction is one known never to be committed (a lost delivery), so it is dropped.
+    pub async fn await_optin(&self, claim: &str, keys: &[JobKey], now: Timestamp) -> Result<()> {
+        let mut transaction = self.pool.begin().await?;
+        for key in keys {
+            sqlx::query(
+                "UPDATE reward_jobs SET state = 'awaiting_optin', attempts = 0, updated_at = $1, \
+                 last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
+                 inflight_txid = NULL, inflight_last_valid = NULL \
+                 WHERE tip_txid = $2 AND kind = $3 AND claim_token = $4",
+            )
+            .bind(now.0)
+            .bind(&key.tip_txid)
+            .bind(key.kind.as_str())
+            .bind(claim)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
         Ok(())
     }
 
@@ -456,6 +442,81 @@ impl Store {
             delivered_round: optional_unsigned(&row, "delivered_round")?.map(Round),
         }))
     }
+}
+
+async fn settle_one_mint(
+    transaction: &mut Transaction<'static, Any>,
+    mint: &MintSettlement,
+    now: Timestamp,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE reward_jobs SET state = 'minted', asset_id = $1, attempts = 0, \
+         next_attempt_at = $2, updated_at = $2, last_error = NULL, error_class = NULL, \
+         inflight_txn_base64 = NULL, inflight_txid = NULL, inflight_last_valid = NULL \
+         WHERE tip_txid = $3 AND kind = $4 AND inflight_txid = $5",
+    )
+    .bind(bigint("asset id", mint.asset.0)?)
+    .bind(now.0)
+    .bind(&mint.key.tip_txid)
+    .bind(mint.key.kind.as_str())
+    .bind(mint.txid.to_string())
+    .execute(&mut **transaction)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
+         delivery, minted_at, minted_round) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_optin', $8, $9) \
+         ON CONFLICT (tip_txid, kind) DO NOTHING",
+    )
+    .bind(&mint.key.tip_txid)
+    .bind(mint.key.kind.as_str())
+    .bind(bigint("asset id", mint.asset.0)?)
+    .bind(mint.template_id.to_string())
+    .bind(mint.owner.to_string())
+    .bind(mint.creator.to_string())
+    .bind(mint.variant.as_str())
+    .bind(now.0)
+    .bind(bigint("round", mint.round.0)?)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(true)
+}
+
+async fn settle_one_delivery(
+    transaction: &mut Transaction<'static, Any>,
+    delivery: &Delivery,
+    now: Timestamp,
+) -> Result<bool> {
+    let key = &delivery.key;
+    let done = sqlx::query(
+        "UPDATE reward_jobs SET state = 'done', attempts = 0, updated_at = $1, \
+         last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
+         inflight_txid = NULL, inflight_last_valid = NULL \
+         WHERE tip_txid = $2 AND kind = $3 AND inflight_txid = $4",
+    )
+    .bind(now.0)
+    .bind(&key.tip_txid)
+    .bind(key.kind.as_str())
+    .bind(delivery.txid.to_string())
+    .execute(&mut **transaction)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE nfts SET delivery = 'delivered', delivery_txid = $1, delivered_round = $2 \
+         WHERE tip_txid = $3 AND kind = $4",
+    )
+    .bind(delivery.txid.to_string())
+    .bind(bigint("round", delivery.round.0)?)
+    .bind(&key.tip_txid)
+    .bind(key.kind.as_str())
+    .execute(&mut **transaction)
+    .await?;
+    Ok(true)
 }
 
 fn job_from_row(row: &AnyRow) -> Result<RewardJob> {

@@ -28,7 +28,8 @@ pub use editions::{EditionAsset, EditionReward};
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
 pub use minting::{
-    ExpiredMembership, JobFailure, MintSettlement, MintedReward, NewRewardJob, RetryOutcome,
+    Delivery, ExpiredMembership, JobFailure, MintSettlement, MintedReward, NewRewardJob,
+    RetryOutcome,
 };
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
