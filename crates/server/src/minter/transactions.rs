@@ -138,7 +138,75 @@ fn asset_name(name: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use tipforge_algo::transaction::TxnBody;
+    use tipforge_algo::{MicroAlgos, Round};
+
     use super::*;
+    use crate::domain::{RuleParameters, Supply, TemplateId, Timestamp};
+
+    fn params() -> SuggestedParams {
+        SuggestedParams {
+            min_fee: MicroAlgos(1000),
+            fee_per_byte: MicroAlgos(0),
+            first_valid: Round(10),
+            last_valid: Round(110),
+            genesis_id: "devnet".into(),
+            genesis_hash: [3; 32],
+        }
+    }
+
+    fn template(hash: String) -> Template {
+        Template {
+            id: TemplateId::generate(),
+            creator: Address([1; 32]),
+            kind: TemplateKind::Sticker,
+            name: "Star".into(),
+            supply: Supply::Unique,
+            image_cid: String::new(),
+            image_mime: String::new(),
+            metadata_cid: String::new(),
+            metadata_url: "ipfs://cid#arc3".into(),
+            metadata_hash: hash,
+            rules: RuleParameters::default(),
+            created_at: Timestamp(0),
+        }
+    }
+
+    fn created(txn: &Transaction) -> AssetParams {
+        match &txn.body {
+            TxnBody::AssetConfig(config) => config.params.clone(),
+            other => panic!("not an asset creation: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn soulbound_mints_are_frozen_and_recoverable_and_golden_ones_are_free() {
+        let platform = Address([9; 32]);
+        let template = template(STANDARD.encode([5u8; 32]));
+
+        let soulbound =
+            mint(platform, &params(), &template, Variant::Soulbound, 1, [1; 32]).unwrap();
+        let golden = mint(platform, &params(), &template, Variant::Golden, 1, [2; 32]).unwrap();
+
+        let frozen = created(&soulbound);
+        assert!(frozen.default_frozen);
+        assert_eq!((frozen.clawback, frozen.freeze), (Some(platform), Some(platform)));
+        assert_eq!((frozen.total, frozen.decimals), (1, 0));
+        assert_eq!(frozen.metadata_hash, Some([5; 32]));
+        assert_eq!(soulbound.header.lease, Some([1; 32]));
+        let free = created(&golden);
+        assert!(!free.default_frozen);
+        assert_eq!((free.clawback, free.freeze, free.manager), (None, None, Some(platform)));
+    }
+
+    #[test]
+    fn a_malformed_metadata_hash_is_refused_before_signing() {
+        let template = template("short".into());
+
+        let refused = mint(Address([9; 32]), &params(), &template, Variant::Golden, 1, [0; 32]);
+
+        assert!(matches!(refused, Err(StepError::BadTemplate { .. })));
+    }
 
     #[test]
     fn leases_differ_by_job_and_step() {
