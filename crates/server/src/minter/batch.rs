@@ -350,8 +350,12 @@ impl Batch<'_> {
             match result {
                 Ok(_) => self.track(index),
                 Err(err) if err.kind() == ErrorKind::Rejected => self.refused(index, err).await?,
-                // The node may have taken it anyway: the retry asks before sending again.
-                Err(err) => self.fail(index, err.into(), true).await?,
+                // The node may have taken it anyway: it is watched for like the others, and the
+                // retry asks before sending again.
+                Err(err) => {
+                    self.fail(index, err.into(), true).await?;
+                    self.track(index);
+                }
             }
         }
         Ok(())
