@@ -85,6 +85,12 @@ pub fn from_block(entry: &Value, genesis: &BlockGenesis) -> Result<BlockTransact
 }
 
 impl BlockTransaction {
+    /// The asset this transaction created (apply data `caid`), for an asset creation.
+    pub fn created_asset(&self) -> Option<crate::AssetId> {
+        let created = self.apply_data.get(&Key::from("caid"))?.as_u64("caid").ok()?;
+        (created != 0).then_some(crate::AssetId(created))
+    }
+
     /// The inner transactions this one issued (`dt.itx`), depth first, each followed by its own
     /// inner transactions.
     pub fn inner_transactions(&self) -> Result<Vec<InnerTransaction>> {

@@ -7,9 +7,11 @@ use serde::Deserialize;
 use tipforge_algo::{Address, AppId, AssetId, MicroAlgos, Round, SuggestedParams, TxId};
 
 use crate::block::Block;
-use crate::error::{ChainError, Result};
+use crate::error::{ChainError, ErrorKind, Result};
 use crate::http::{ApiToken, Call, ChainMetrics, Endpoint, RestClient, Service};
-use crate::models::{AccountInfo, ApplicationInfo, AssetInfo, NodeStatus, PendingTransaction};
+use crate::models::{
+    AccountAsset, AccountInfo, ApplicationInfo, AssetInfo, NodeStatus, PendingTransaction,
+};
 use crate::retry::RetryPolicy;
 
 const STATUS: Endpoint = Endpoint::algod("/v2/status");
@@ -18,6 +20,7 @@ const PARAMS: Endpoint = Endpoint::algod("/v2/transactions/params");
 const SUBMIT: Endpoint = Endpoint::algod("/v2/transactions");
 const PENDING: Endpoint = Endpoint::algod("/v2/transactions/pending/{txid}");
 const ACCOUNT: Endpoint = Endpoint::algod("/v2/accounts/{address}");
+const ACCOUNT_ASSET: Endpoint = Endpoint::algod("/v2/accounts/{address}/assets/{id}");
 const APPLICATION: Endpoint = Endpoint::algod("/v2/applications/{id}");
 const ASSET: Endpoint = Endpoint::algod("/v2/assets/{id}");
 const BLOCK: Endpoint = Endpoint::algod("/v2/blocks/{round}");
@@ -130,6 +133,32 @@ impl Algod {
     pub async fn account(&self, address: &Address) -> Result<AccountInfo> {
         let path = format!("/v2/accounts/{address}");
         self.rest.get_json(Call::get(ACCOUNT, path).query("exclude", "created-apps-params")).await
+    }
+
+    /// An account's balance and minimum balance alone, without its holdings and created
+    /// assets and apps, which can be many for an account that mints.
+    pub async fn account_balance(&self, address: &Address) -> Result<AccountInfo> {
+        let path = format!("/v2/accounts/{address}");
+        self.rest.get_json(Call::get(ACCOUNT, path).query("exclude", "all")).await
+    }
+
+    /// The account's holding of `asset`; `None` when it has not opted in.
+    pub async fn account_asset(
+        &self,
+        address: &Address,
+        asset: AssetId,
+    ) -> Result<Option<AccountAsset>> {
+        #[derive(Deserialize)]
+        struct Holding {
+            #[serde(rename = "asset-holding")]
+            holding: Option<AccountAsset>,
+        }
+        let path = format!("/v2/accounts/{address}/assets/{asset}");
+        match self.rest.get_json::<Holding>(Call::get(ACCOUNT_ASSET, path)).await {
+            Ok(found) => Ok(found.holding),
+            Err(err) if err.kind() == ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 
     /// An application's creator and global state.

@@ -62,11 +62,13 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    pub(crate) const fn algod(route: &'static str) -> Self {
+    /// An algod route.
+    pub const fn algod(route: &'static str) -> Self {
         Self { service: Service::Algod, route }
     }
 
-    pub(crate) const fn indexer(route: &'static str) -> Self {
+    /// An indexer route.
+    pub const fn indexer(route: &'static str) -> Self {
         Self { service: Service::Indexer, route }
     }
 

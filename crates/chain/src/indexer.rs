@@ -3,14 +3,15 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tipforge_algo::{Address, AppId, AssetId, Round};
+use tipforge_algo::{Address, AppId, AssetId, Round, TxId};
 
-use crate::error::Result;
+use crate::error::{ErrorKind, Result};
 use crate::http::{ApiToken, Call, ChainMetrics, Endpoint, RestClient, Service};
-use crate::models::TransactionPage;
+use crate::models::{IndexerTransaction, TransactionPage};
 use crate::retry::RetryPolicy;
 
 const SEARCH: Endpoint = Endpoint::indexer("/v2/transactions");
+const TRANSACTION: Endpoint = Endpoint::indexer("/v2/transactions/{txid}");
 const HEALTH: Endpoint = Endpoint::indexer("/health");
 
 /// A transaction search; unset filters match everything.
@@ -55,6 +56,20 @@ impl Indexer {
     /// Whether the indexer answers.
     pub async fn health(&self) -> Result<()> {
         self.rest.get_bytes(Call::get(HEALTH, "/health")).await.map(drop)
+    }
+
+    /// A committed transaction by id; `None` when the indexer does not know it.
+    pub async fn transaction(&self, txid: &TxId) -> Result<Option<IndexerTransaction>> {
+        #[derive(serde::Deserialize)]
+        struct Found {
+            transaction: IndexerTransaction,
+        }
+        let call = Call::get(TRANSACTION, format!("/v2/transactions/{txid}"));
+        match self.rest.get_json::<Found>(call).await {
+            Ok(found) => Ok(Some(found.transaction)),
+            Err(err) if err.kind() == ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 
     /// One page of a transaction search.

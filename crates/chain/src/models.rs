@@ -279,6 +279,9 @@ pub struct IndexerTransaction {
     /// Its position in the round.
     #[serde(default)]
     pub intra_round_offset: Option<u64>,
+    /// The asset it created, for an asset creation.
+    #[serde(default)]
+    pub created_asset_index: Option<AssetId>,
     /// The application it called, for application calls.
     #[serde(default)]
     pub application_transaction: Option<IndexerAppCall>,

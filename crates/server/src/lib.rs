@@ -10,6 +10,7 @@ pub mod config;
 pub mod creators;
 pub mod domain;
 pub mod listener;
+pub mod minter;
 pub mod network;
 pub mod rate_limit;
 pub mod store;

@@ -11,6 +11,7 @@ use axum::Router;
 use tipforge_algo::Address;
 use tipforge_devnet::DevnetHandle;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, AppState, RateLimiters};
@@ -19,6 +20,7 @@ use crate::config::{Config, ConfigError};
 use crate::creators::Creators;
 use crate::domain::Clock;
 use crate::listener::{Listener, ListenerConfig, ListenerMetrics};
+use crate::minter::Minter;
 use crate::network::{Network, NetworkError};
 use crate::observability;
 use crate::rate_limit::{IpRateLimiter, TrustedProxies};
@@ -84,6 +86,7 @@ struct Chain {
     platform: Address,
     listener: Listener,
     listener_metrics: Arc<ListenerMetrics>,
+    minter: Minter,
     devnet: Option<DevnetHandle>,
 }
 
@@ -115,12 +118,25 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
     // Installed first, so every metric the chain clients and the listener register is kept.
     let prometheus = observability::prometheus();
     let network = Network::connect(&config.chain, &config.data_dir).await?;
+    let platform = Arc::new(network.platform.clone());
+    // The listener wakes the minter when a batch queues rewards or an opt-in releases one.
+    let minter_wake = Arc::new(Notify::new());
     let listener = Listener::new(
         network.algod.clone(),
         network.indexer.clone(),
         store.clone(),
         clock.clone(),
         ListenerConfig::default(),
+    )
+    .with_rewards_notify(minter_wake.clone());
+    let minter = Minter::new(
+        network.algod.clone(),
+        network.indexer.clone(),
+        store.clone(),
+        clock.clone(),
+        platform.clone(),
+        config.minter.minter_config(),
+        minter_wake.clone(),
     );
     let state = AppState {
         store: store.clone(),
@@ -129,13 +145,13 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         algod: network.algod_probe.clone(),
         node: network.algod.clone(),
         indexer: network.indexer.clone(),
-        platform: Arc::new(network.platform.clone()),
         creators: Creators::new(
             store.clone(),
             network.algod.clone(),
-            Arc::new(network.platform.clone()),
+            platform.clone(),
             clock.clone(),
         ),
+        platform,
         admins: Arc::new(
             config.auth.admin_wallets.iter().filter_map(|wallet| wallet.parse().ok()).collect(),
         ),
@@ -145,6 +161,8 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         ipfs,
         templates,
         params: api::SuggestedParamsCache::new(network.algod.clone()),
+        minter: minter.metrics().clone(),
+        minter_wake,
     };
     let chain = Chain {
         algod_url: network.algod_url,
@@ -152,6 +170,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         platform: network.platform.address(),
         listener_metrics: listener.metrics().clone(),
         listener,
+        minter,
         devnet: network.devnet,
     };
     let router = api::router(state, &limiters, &config.http.cors_origins);
@@ -259,8 +278,15 @@ impl App {
             let _stopped = stopped.drop_guard();
             listener.run(shutdown).await
         });
+        let minter_stopped = CancellationToken::new();
+        let minter = self.chain.minter;
+        let (stopped, shutdown) = (minter_stopped.clone(), self.shutdown.clone());
+        supervisor.spawn("minter", async move {
+            let _stopped = stopped.drop_guard();
+            minter.run(shutdown).await
+        });
         if let Some(devnet) = self.chain.devnet {
-            supervisor.spawn("devnet", run_devnet(devnet, listener_stopped));
+            supervisor.spawn("devnet", run_devnet(devnet, [listener_stopped, minter_stopped]));
         }
         let result = supervisor.wait(self.grace).await;
         self.store.close().await;
@@ -270,14 +296,19 @@ impl App {
 }
 
 /// Watches the embedded devnet's own tasks (algod, indexer, block producer) and stops it once
-/// the listener has stopped, so the listener's last cycle can still read from it.
+/// its users (listener and minter) have stopped, so their last cycles can still reach it.
 async fn run_devnet(
     mut devnet: DevnetHandle,
-    listener_stopped: CancellationToken,
+    users_stopped: [CancellationToken; 2],
 ) -> std::io::Result<()> {
+    let all_stopped = async {
+        for stopped in &users_stopped {
+            stopped.cancelled().await;
+        }
+    };
     let ended = tokio::select! {
         task = devnet.wait() => Some(task),
-        () = listener_stopped.cancelled() => None,
+        () = all_stopped => None,
     };
     match ended {
         // The handle is dropped, not shut down: that would wait on the ended task again. The

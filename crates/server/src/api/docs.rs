@@ -11,8 +11,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
 use super::{
-    AppState, auth, creators, fans, health, leaderboards, listener, metrics, nfts, templates, tips,
-    transactions,
+    AppState, admin_jobs, auth, creators, fans, health, leaderboards, listener, metrics, nfts,
+    templates, tips, transactions,
 };
 
 /// Where the document is served.
@@ -52,6 +52,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         nfts::NftsApi::openapi(),
         leaderboards::LeaderboardsApi::openapi(),
         transactions::TransactionsApi::openapi(),
+        admin_jobs::AdminJobsApi::openapi(),
     ] {
         document.merge(group);
     }

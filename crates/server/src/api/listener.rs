@@ -18,9 +18,8 @@ pub(super) fn router() -> Router<AppState> {
 #[openapi(paths(status))]
 pub(super) struct ListenerApi;
 
-/// Every figure of the status page. `failedMints`, `retrySuccesses` and `retryFailures` stay 0
-/// until the reward pipeline (which counts them) runs in this server; `jobsByState` and
-/// `deadJobs` are read from the store and are empty / 0 while no reward job exists.
+/// Every figure of the status page. `failedMints`, `retrySuccesses` and `retryFailures` count
+/// since this process started; `jobsByState` and `deadJobs` are read from the store.
 #[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct StatusView {
@@ -51,7 +50,9 @@ struct StatusView {
 )]
 async fn status(State(state): State<AppState>) -> ApiResult<Envelope<StatusView>> {
     let jobs_by_state = state.store.reward_jobs_by_state().await?;
+    crate::minter::publish_jobs_by_state(&jobs_by_state);
     let listener = state.listener.snapshot();
+    let minter = state.minter.snapshot();
     let millis =
         |duration: std::time::Duration| u64::try_from(duration.as_millis()).unwrap_or(u64::MAX);
     Ok(Envelope::new(StatusView {
@@ -65,9 +66,9 @@ async fn status(State(state): State<AppState>) -> ApiResult<Envelope<StatusView>
         tips_per_minute: listener.tips_per_minute,
         algod_query_errors: state.chain.algod_errors(),
         indexer_query_errors: state.chain.indexer_errors(),
-        failed_mints: 0,
-        retry_successes: 0,
-        retry_failures: 0,
+        failed_mints: minter.failed_mints,
+        retry_successes: minter.retry_successes,
+        retry_failures: minter.retry_failures,
         dead_jobs: jobs_by_state.get("dead").copied().unwrap_or(0),
         jobs_by_state,
     }))

@@ -35,6 +35,10 @@ async fn render(State(state): State<AppState>) -> impl IntoResponse {
         metrics::gauge!("tipforge_listener_heartbeat_age_seconds").set(age.as_secs_f64());
     }
     metrics::gauge!("tipforge_listener_tips_per_minute").set(listener.tips_per_minute as f64);
+    match state.store.reward_jobs_by_state().await {
+        Ok(jobs) => crate::minter::publish_jobs_by_state(&jobs),
+        Err(err) => tracing::warn!(target: "api", error = %err, "reward job counts unavailable"),
+    }
     state.prometheus.run_upkeep();
     ([(CONTENT_TYPE, PROMETHEUS_TEXT)], state.prometheus.render())
 }

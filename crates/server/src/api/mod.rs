@@ -1,5 +1,6 @@
 //! The HTTP API: one router per group of routes, the envelopes, and the error mapping.
 
+mod admin_jobs;
 mod auth;
 mod creators;
 pub mod docs;
@@ -30,6 +31,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tipforge_algo::{Address, SecretKey};
 use tipforge_chain::{Algod, ChainMetrics, Indexer};
 use tipforge_ipfs::LocalStore;
+use tokio::sync::Notify;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
@@ -38,6 +40,7 @@ use crate::auth::Auth;
 use crate::creators::Creators;
 use crate::domain::Clock;
 use crate::listener::ListenerMetrics;
+use crate::minter::MinterMetrics;
 use crate::rate_limit::IpRateLimiter;
 use crate::store::Store;
 use crate::templates::TemplateService;
@@ -80,6 +83,10 @@ pub struct AppState {
     pub templates: TemplateService,
     /// The node's suggested transaction parameters, cached for a few seconds.
     pub params: SuggestedParamsCache,
+    /// The minter's live figures.
+    pub minter: Arc<MinterMetrics>,
+    /// Wakes the minter when jobs become due (an operator's retry).
+    pub minter_wake: Arc<Notify>,
 }
 
 /// Every route the API serves, as (method, path template). The OpenAPI document must describe
@@ -119,6 +126,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/transactions"),
     ("POST", "/transactions/group"),
     ("GET", "/transactions/params"),
+    ("GET", "/admin/jobs"),
+    ("POST", "/admin/jobs/{tipTxid}/{kind}/retry"),
 ];
 
 /// The limiters applied to groups of routes.
@@ -148,6 +157,7 @@ pub fn router(state: AppState, limiters: &RateLimiters, cors_origins: &[String])
         .merge(listener::router())
         .merge(metrics::router())
         .merge(templates::router())
+        .merge(admin_jobs::router())
         .merge(docs::router())
         .with_state(state)
         .merge(gateway)

@@ -88,6 +88,58 @@ pub struct Config {
     pub chain: ChainConfig,
     /// The IPFS store and pinning backend. File section `[ipfs]`, env `TIPFORGE_IPFS__*`.
     pub ipfs: IpfsConfig,
+    /// Minting and delivery of rewards. File section `[minter]`, env `TIPFORGE_MINTER__*`.
+    pub minter: MinterSettings,
+}
+
+/// How the minter works through reward jobs.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MinterSettings {
+    /// Jobs a worker claims and signs together. Default 64. Env
+    /// `TIPFORGE_MINTER__BATCH_SIZE`.
+    pub batch_size: u32,
+    /// Node requests (sends, look-ups) in flight at once per worker. Default 16.
+    pub concurrency: usize,
+    /// Workers claiming batches side by side (per instance). Default 2.
+    pub workers: usize,
+    /// How often an idle worker looks for due jobs, in milliseconds. Default 500.
+    pub poll_interval_ms: u64,
+    /// How long a claimed job is held before another worker may take it over, in seconds.
+    /// Default 60.
+    pub claim_timeout_secs: u64,
+    /// Rounds a reward transaction stays valid; a lost one is signed again after them.
+    /// Default 100.
+    pub validity_rounds: u64,
+}
+
+impl Default for MinterSettings {
+    fn default() -> Self {
+        let defaults = crate::minter::MinterConfig::default();
+        Self {
+            batch_size: defaults.batch_size,
+            concurrency: defaults.concurrency,
+            workers: defaults.workers,
+            poll_interval_ms: u64::try_from(defaults.poll_interval.as_millis()).unwrap_or(500),
+            claim_timeout_secs: defaults.claim_timeout.as_secs(),
+            validity_rounds: defaults.validity_rounds,
+        }
+    }
+}
+
+impl MinterSettings {
+    /// The minter's configuration.
+    pub fn minter_config(&self) -> crate::minter::MinterConfig {
+        crate::minter::MinterConfig {
+            batch_size: self.batch_size,
+            concurrency: self.concurrency,
+            workers: self.workers,
+            poll_interval: Duration::from_millis(self.poll_interval_ms),
+            claim_timeout: Duration::from_secs(self.claim_timeout_secs),
+            validity_rounds: self.validity_rounds,
+            ..crate::minter::MinterConfig::default()
+        }
+    }
 }
 
 /// Sign-in and token settings.
@@ -191,6 +243,7 @@ impl Default for Config {
             rate_limits: RateLimitConfig::default(),
             chain: ChainConfig::default(),
             ipfs: IpfsConfig::default(),
+            minter: MinterSettings::default(),
         }
     }
 }
@@ -324,6 +377,13 @@ impl Config {
             if limit.requests == 0 || limit.per_secs == 0 {
                 return invalid(setting, "requests and per_secs must be positive");
             }
+        }
+        let minter = &self.minter;
+        if minter.batch_size == 0 || minter.concurrency == 0 || minter.workers == 0 {
+            return invalid("minter.*", "batch_size, concurrency and workers must be positive");
+        }
+        if minter.validity_rounds == 0 || minter.validity_rounds > 1000 {
+            return invalid("minter.validity_rounds", "must be 1 to 1000");
         }
         if self.auth.admin_wallets.iter().any(|wallet| wallet.parse::<Address>().is_err()) {
             return invalid("auth.admin_wallets", "each must be an Algorand address");

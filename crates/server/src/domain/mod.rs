@@ -5,6 +5,7 @@ mod contract;
 mod creator;
 pub mod golden;
 mod nft;
+mod reward_job;
 pub mod rules;
 mod standing;
 mod template;
@@ -20,6 +21,9 @@ pub use creator::{
     RegistrationState, SentCreate, TemplateRewards, TipTotals, Username, reward_cost,
 };
 pub use nft::{Delivery, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals, NftVariant};
+pub use reward_job::{
+    ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, Variant,
+};
 pub use standing::{BoardTotals, CreatorStanding, FanStanding, FanStats, LoyaltyStanding, Volume};
 pub use template::{RuleParameters, Supply, Template, TemplateId, TemplateKind};
 pub use time::{Clock, Timestamp};

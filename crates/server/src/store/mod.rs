@@ -7,11 +7,13 @@ mod challenges;
 mod constraint;
 mod contracts;
 mod dashboard;
+mod editions;
 mod error;
 mod fans;
 mod idempotency;
 mod jobs;
 mod leaderboards;
+mod minting;
 mod rewards;
 mod row;
 mod sql;
@@ -28,8 +30,13 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use crate::domain::Timestamp;
 
 pub use contracts::ClaimRequest;
+pub use editions::{EditionAsset, EditionReward};
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
+pub use minting::{
+    Delivery, ExpiredMembership, JobFailure, MintSettlement, MintedReward, NewRewardJob,
+    RetryOutcome,
+};
 pub use rewards::IngestReport;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");

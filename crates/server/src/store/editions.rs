@@ -1,0 +1,195 @@
+//! Edition templates' assets: minted once per variant (with the same write-ahead as reward
+//! jobs), then shared by every reward of the template.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sqlx::Row;
+use tipforge_algo::{Address, AssetId, Round, TxId};
+
+use super::row::{bigint, optional_unsigned};
+use super::{Result, Store, StoreError};
+use crate::domain::{Inflight, JobKey, TemplateId, Timestamp, Variant};
+
+/// A reward of an edition, given the edition's asset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionReward {
+    /// The job.
+    pub key: JobKey,
+    /// The edition's asset.
+    pub asset: AssetId,
+    /// The template.
+    pub template_id: TemplateId,
+    /// Who the reward is for.
+    pub owner: Address,
+    /// Whose template it is.
+    pub creator: Address,
+    /// Soulbound or golden.
+    pub variant: Variant,
+}
+
+/// An edition's asset, or the transaction creating it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditionAsset {
+    /// The asset, once created.
+    pub asset_id: Option<AssetId>,
+    /// The creation in flight, if any.
+    pub inflight: Option<Inflight>,
+}
+
+impl Store {
+    /// The asset of `template`'s `variant` edition of `total` units; the row is created on
+    /// first use.
+    pub async fn edition_asset(
+        &self,
+        template: TemplateId,
+        variant: Variant,
+        total: u64,
+        now: Timestamp,
+    ) -> Result<EditionAsset> {
+        sqlx::query(
+            "INSERT INTO template_assets (template_id, variant, total, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $4) ON CONFLICT (template_id, variant) DO NOTHING",
+        )
+        .bind(template.to_string())
+        .bind(variant.as_str())
+        .bind(bigint("edition size", total)?)
+        .bind(now.0)
+        .execute(&self.pool)
+        .await?;
+        let row = sqlx::query(
+            "SELECT asset_id, inflight_txn_base64, inflight_txid, inflight_last_valid \
+             FROM template_assets WHERE template_id = $1 AND variant = $2",
+        )
+        .bind(template.to_string())
+        .bind(variant.as_str())
+        .fetch_one(&self.pool)
+        .await?;
+        let corrupt = |column, reason: String| StoreError::Corrupt { column, reason };
+        let signed: Option<String> = row.try_get("inflight_txn_base64")?;
+        let txid: Option<String> = row.try_get("inflight_txid")?;
+        let last_valid = optional_unsigned(&row, "inflight_last_valid")?;
+        let inflight = match (signed, txid, last_valid) {
+            (Some(signed), Some(txid), Some(last_valid)) => Some(Inflight {
+                signed: STANDARD
+                    .decode(signed)
+                    .map_err(|err| corrupt("inflight_txn_base64", err.to_string()))?,
+                txid: txid.parse().map_err(|err: tipforge_algo::CodecError| {
+                    corrupt("inflight_txid", err.to_string())
+                })?,
+                last_valid: Round(last_valid),
+            }),
+            _ => None,
+        };
+        Ok(EditionAsset { asset_id: optional_unsigned(&row, "asset_id")?.map(AssetId), inflight })
+    }
+
+    /// Stores the edition's signed creation before it is sent, replacing `previous` (the lost
+    /// one, if any). False when another worker got there first: then only theirs is sent.
+    pub async fn record_edition_inflight(
+        &self,
+        template: TemplateId,
+        variant: Variant,
+        previous: Option<TxId>,
+        inflight: &Inflight,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE template_assets SET inflight_txn_base64 = $1, inflight_txid = $2, \
+             inflight_last_valid = $3, updated_at = $4 \
+             WHERE template_id = $5 AND variant = $6 AND asset_id IS NULL \
+             AND COALESCE(inflight_txid, '') = $7",
+        )
+        .bind(STANDARD.encode(&inflight.signed))
+        .bind(inflight.txid.to_string())
+        .bind(bigint("last valid round", inflight.last_valid.0)?)
+        .bind(now.0)
+        .bind(template.to_string())
+        .bind(variant.as_str())
+        .bind(previous.map(|txid| txid.to_string()).unwrap_or_default())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Records the edition's confirmed creation.
+    pub async fn settle_edition_mint(
+        &self,
+        template: TemplateId,
+        variant: Variant,
+        txid: TxId,
+        asset: AssetId,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE template_assets SET asset_id = $1, inflight_txn_base64 = NULL, \
+             inflight_txid = NULL, inflight_last_valid = NULL, updated_at = $2 \
+             WHERE template_id = $3 AND variant = $4 AND inflight_txid = $5",
+        )
+        .bind(bigint("asset id", asset.0)?)
+        .bind(now.0)
+        .bind(template.to_string())
+        .bind(variant.as_str())
+        .bind(txid.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Gives a claimed job of an edition its (already minted) asset: the job is due for
+    /// delivery at once and the reward appears in `nfts`.
+    pub async fn adopt_edition_asset(
+        &self,
+        claim: &str,
+        reward: &EditionReward,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let mut transaction = self.pool.begin().await?;
+        let done = sqlx::query(
+            "UPDATE reward_jobs SET state = 'minted', asset_id = $1, attempts = 0, \
+             next_attempt_at = $2, updated_at = $2, last_error = NULL, error_class = NULL \
+             WHERE tip_txid = $3 AND kind = $4 AND claim_token = $5 AND asset_id IS NULL",
+        )
+        .bind(bigint("asset id", reward.asset.0)?)
+        .bind(now.0)
+        .bind(&reward.key.tip_txid)
+        .bind(reward.key.kind.as_str())
+        .bind(claim)
+        .execute(&mut *transaction)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query(
+            "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
+             delivery, minted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_optin', $8) \
+             ON CONFLICT (tip_txid, kind) DO NOTHING",
+        )
+        .bind(&reward.key.tip_txid)
+        .bind(reward.key.kind.as_str())
+        .bind(bigint("asset id", reward.asset.0)?)
+        .bind(reward.template_id.to_string())
+        .bind(reward.owner.to_string())
+        .bind(reward.creator.to_string())
+        .bind(reward.variant.as_str())
+        .bind(now.0)
+        .execute(&mut *transaction)
+        .await?;
+        transaction.commit().await?;
+        Ok(true)
+    }
+
+    /// Hands a claimed job back, due at `at` (it waits on something another step provides).
+    pub async fn defer_reward_job(&self, claim: &str, key: &JobKey, at: Timestamp) -> Result<()> {
+        sqlx::query(
+            "UPDATE reward_jobs SET next_attempt_at = $1, claim_token = NULL \
+             WHERE tip_txid = $2 AND kind = $3 AND claim_token = $4",
+        )
+        .bind(at.0)
+        .bind(&key.tip_txid)
+        .bind(key.kind.as_str())
+        .bind(claim)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}

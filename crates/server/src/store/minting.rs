@@ -1,0 +1,632 @@
+//! Reward jobs as the minter moves them: claiming due jobs, the write-ahead of signed
+//! transactions, settling confirmations, failures and the operator's retries.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+use tipforge_algo::{Address, AssetId, Round, TxId};
+
+use super::row::{address, bigint, optional_unsigned, parsed, timestamp, unsigned};
+use super::{Backend, Result, Store, StoreError};
+use crate::domain::{
+    ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, TemplateId,
+    TemplateKind, Timestamp, Variant,
+};
+
+const JOB_COLUMNS: &str = "j.tip_txid, j.kind, j.template_id, j.variant, j.state, j.attempts, \
+    j.next_attempt_at, j.last_error, j.error_class, j.inflight_txn_base64, j.inflight_txid, \
+    j.inflight_last_valid, j.asset_id, j.created_at, j.updated_at";
+
+/// States a worker picks up once due: in-flight ones only after their claim lapsed.
+const CLAIMABLE: &str = "('queued', 'minting', 'minted', 'delivering', 'failed')";
+
+/// A reward job to queue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewRewardJob {
+    /// The tip that earned it.
+    pub key: JobKey,
+    /// The template it awards from.
+    pub template_id: Option<TemplateId>,
+    /// Soulbound or golden.
+    pub variant: Variant,
+}
+
+/// A mint seen confirmed on chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MintSettlement {
+    /// The job.
+    pub key: JobKey,
+    /// The mint transaction, which must still be the job's in-flight one.
+    pub txid: TxId,
+    /// The asset it created.
+    pub asset: AssetId,
+    /// The round it was committed in.
+    pub round: Round,
+    /// The template minted from.
+    pub template_id: TemplateId,
+    /// Who the reward is for.
+    pub owner: Address,
+    /// Whose template it is.
+    pub creator: Address,
+    /// Soulbound or golden.
+    pub variant: Variant,
+}
+
+/// A delivery seen confirmed on chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The job.
+    pub key: JobKey,
+    /// The delivery transaction, which must still be the job's in-flight one.
+    pub txid: TxId,
+    /// The round it was committed in.
+    pub round: Round,
+}
+
+/// A failed step of a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobFailure {
+    /// The job.
+    pub key: JobKey,
+    /// What kind of failure.
+    pub class: ErrorClass,
+    /// What happened, for the operator.
+    pub reason: String,
+    /// When to try again (ignored when `dead`).
+    pub next_attempt_at: Timestamp,
+    /// Give up on the job.
+    pub dead: bool,
+    /// Keep the in-flight transaction: it may still be committed, so the retry asks first.
+    pub keep_inflight: bool,
+}
+
+/// A minted reward as the `nfts` table holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MintedReward {
+    /// The asset.
+    pub asset_id: AssetId,
+    /// Who it is for.
+    pub owner: Address,
+    /// Soulbound or golden.
+    pub variant: Variant,
+    /// `delivered` or `awaiting_optin`.
+    pub delivery: String,
+    /// The delivery transaction, once delivered.
+    pub delivery_txid: Option<String>,
+    /// The round of the mint.
+    pub minted_round: Option<Round>,
+    /// The round of the delivery.
+    pub delivered_round: Option<Round>,
+}
+
+/// What [`Store::retry_dead_job`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryOutcome {
+    /// The job is due again.
+    Retried,
+    /// No such job.
+    NotFound,
+    /// The job is not dead, so there is nothing to retry.
+    NotDead(JobState),
+}
+
+impl Store {
+    /// Queues a reward job; a job already queued for the same tip and kind is left alone.
+    /// Returns whether it was new.
+    pub async fn queue_reward_job(&self, job: &NewRewardJob, now: Timestamp) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO reward_jobs (tip_txid, kind, template_id, variant, state, \
+             next_attempt_at, created_at, updated_at) VALUES ($1, $2, $3, $4, 'queued', $5, $5, $5) \
+             ON CONFLICT (tip_txid, kind) DO NOTHING",
+        )
+        .bind(&job.key.tip_txid)
+        .bind(job.key.kind.as_str())
+        .bind(job.template_id.map(|id| id.to_string()))
+        .bind(job.variant.as_str())
+        .bind(now.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Claims up to `limit` due jobs for the worker holding `claim`, pushing their next
+    /// attempt to `lease_until` so that no other worker takes them before then. Several
+    /// instances may claim at once on PostgreSQL (rows locked by one are skipped by the others);
+    /// on SQLite the single conditional UPDATE is atomic.
+    pub async fn claim_reward_jobs(
+        &self,
+        claim: &str,
+        now: Timestamp,
+        lease_until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ClaimedJob>> {
+        let lock = match self.backend {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        };
+        let claim_sql = format!(
+            "UPDATE reward_jobs SET claim_token = $1, next_attempt_at = $2, updated_at = $3 \
+             WHERE next_attempt_at <= $3 AND state IN {CLAIMABLE} AND (tip_txid, kind) IN ( \
+             SELECT tip_txid, kind FROM reward_jobs WHERE state IN {CLAIMABLE} \
+             AND next_attempt_at <= $3 ORDER BY next_attempt_at LIMIT $4 {lock})"
+        );
+        sqlx::query(&claim_sql)
+            .bind(claim)
+            .bind(lease_until.0)
+            .bind(now.0)
+            .bind(i64::from(limit))
+            .execute(&self.pool)
+            .await?;
+        let select = format!(
+            "SELECT {JOB_COLUMNS}, t.fan, t.creator, t.round AS tip_round, t.ingested_at \
+             FROM reward_jobs j JOIN tips t ON t.txid = j.tip_txid \
+             WHERE j.claim_token = $1"
+        );
+        let rows = sqlx::query(&select).bind(claim).fetch_all(&self.pool).await?;
+        let mut templates = HashMap::new();
+        let mut claimed = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let job = job_from_row(row)?;
+            let template = match job.template_id {
+                Some(id) => match templates.get(&id) {
+                    Some(template) => Clone::clone(template),
+                    None => {
+                        let template = self.template(id).await?;
+                        templates.insert(id, template.clone());
+                        template
+                    }
+                },
+                None => None,
+            };
+            claimed.push(ClaimedJob {
+                job,
+                fan: address(row, "fan")?,
+                creator: address(row, "creator")?,
+                tip_round: Round(unsigned(row, "tip_round")?),
+                tip_ingested_at: timestamp(row, "ingested_at")?,
+                template,
+            });
+        }
+        Ok(claimed)
+    }
+
+    /// Stores each job's signed transaction before it is sent (the write-ahead), moving the job
+    /// to `state` (minting or delivering), in one transaction. A job whose claim was taken over
+    /// by another worker is left alone; the answer says, job by job, which were written, and
+    /// only those may be sent.
+    pub async fn record_inflight(
+        &self,
+        claim: &str,
+        writes: &[(JobKey, JobState, Inflight)],
+        now: Timestamp,
+    ) -> Result<Vec<bool>> {
+        let mut transaction = self.pool.begin().await?;
+        let mut written = Vec::with_capacity(writes.len());
+        for (key, state, inflight) in writes {
+            let done = sqlx::query(
+                "UPDATE reward_jobs SET state = $1, inflight_txn_base64 = $2, inflight_txid = $3, \
+                 inflight_last_valid = $4, updated_at = $5 \
+                 WHERE tip_txid = $6 AND kind = $7 AND claim_token = $8",
+            )
+            .bind(state.as_str())
+            .bind(STANDARD.encode(&inflight.signed))
+            .bind(inflight.txid.to_string())
+            .bind(bigint("last valid round", inflight.last_valid.0)?)
+            .bind(now.0)
+            .bind(&key.tip_txid)
+            .bind(key.kind.as_str())
+            .bind(claim)
+            .execute(&mut *transaction)
+            .await?;
+            written.push(done.rows_affected() == 1);
+        }
+        transaction.commit().await?;
+        Ok(written)
+    }
+
+    /// Records a confirmed mint: the job gets its asset and is due for delivery at once, and
+    /// the reward appears in `nfts` (awaiting delivery). Settling the same mint twice is
+    /// harmless; a job whose in-flight transaction is another is not touched.
+    pub async fn settle_mint(&self, mint: &MintSettlement, now: Timestamp) -> Result<bool> {
+        Ok(self.settle_mints(std::slice::from_ref(mint), now).await?.first() == Some(&true))
+    }
+
+    /// [`Store::settle_mint`] for many mints (those of one block) in one transaction; says, mint
+    /// by mint, whether it was recorded now.
+    pub async fn settle_mints(
+        &self,
+        mints: &[MintSettlement],
+        now: Timestamp,
+    ) -> Result<Vec<bool>> {
+        let mut transaction = self.pool.begin().await?;
+        let mut settled = Vec::with_capacity(mints.len());
+        for mint in mints {
+            settled.push(settle_one_mint(&mut transaction, mint, now).await?);
+        }
+        transaction.commit().await?;
+        Ok(settled)
+    }
+
+    /// Records a confirmed delivery: the job is done and the reward delivered.
+    pub async fn settle_delivery(
+        &self,
+        key: &JobKey,
+        txid: TxId,
+        round: Round,
+        now: Timestamp,
+    ) -> Result<bool> {
+        let delivery = Delivery { key: key.clone(), txid, round };
+        let settled = self.settle_deliveries(std::slice::from_ref(&delivery), now).await?;
+        Ok(settled.first() == Some(&true))
+    }
+
+    /// [`Store::settle_delivery`] for many deliveries in one transaction.
+    pub async fn settle_deliveries(
+        &self,
+        deliveries: &[Delivery],
+        now: Timestamp,
+    ) -> Result<Vec<bool>> {
+        let mut transaction = self.pool.begin().await?;
+        let mut settled = Vec::with_capacity(deliveries.len());
+        for delivery in deliveries {
+            settled.push(settle_one_delivery(&mut transaction, delivery, now).await?);
+        }
+        transaction.commit().await?;
+        Ok(settled)
+    }
+
+    /// Parks minted jobs until their fans opt in to their assets, in one transaction. Any stored
+    /// transaction is one known never to be committed (a lost delivery), so it is dropped.
+    pub async fn await_optin(&self, claim: &str, keys: &[JobKey], now: Timestamp) -> Result<()> {
+        let mut transaction = self.pool.begin().await?;
+        for key in keys {
+            sqlx::query(
+                "UPDATE reward_jobs SET state = 'awaiting_optin', attempts = 0, updated_at = $1, \
+                 last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
+                 inflight_txid = NULL, inflight_last_valid = NULL \
+                 WHERE tip_txid = $2 AND kind = $3 AND claim_token = $4",
+            )
+            .bind(now.0)
+            .bind(&key.tip_txid)
+            .bind(key.kind.as_str())
+            .bind(claim)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    /// Makes every job awaiting `owner`'s opt-in to `asset` due for delivery now: called when
+    /// the opt-in is seen on chain. Returns how many jobs were released.
+    pub async fn release_awaiting_optin(
+        &self,
+        owner: &Address,
+        asset: AssetId,
+        now: Timestamp,
+    ) -> Result<u64> {
+        let done = sqlx::query(
+            "UPDATE reward_jobs SET state = 'minted', next_attempt_at = $1, updated_at = $1 \
+             WHERE state = 'awaiting_optin' AND asset_id = $2 \
+             AND tip_txid IN (SELECT txid FROM tips WHERE fan = $3)",
+        )
+        .bind(now.0)
+        .bind(bigint("asset id", asset.0)?)
+        .bind(owner.to_string())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Records a failed step of a job held under `claim`.
+    pub async fn fail_reward_job(
+        &self,
+        claim: &str,
+        failure: &JobFailure,
+        now: Timestamp,
+    ) -> Result<()> {
+        let state = if failure.dead { JobState::Dead } else { JobState::Failed };
+        let clear = if failure.keep_inflight {
+            ""
+        } else {
+            ", inflight_txn_base64 = NULL, inflight_txid = NULL, inflight_last_valid = NULL"
+        };
+        let sql = format!(
+            "UPDATE reward_jobs SET state = $1, attempts = attempts + 1, next_attempt_at = $2, \
+             last_error = $3, error_class = $4, updated_at = $5{clear} \
+             WHERE tip_txid = $6 AND kind = $7 AND claim_token = $8"
+        );
+        sqlx::query(&sql)
+            .bind(state.as_str())
+            .bind(failure.next_attempt_at.0)
+            .bind(&failure.reason)
+            .bind(failure.class.as_str())
+            .bind(now.0)
+            .bind(&failure.key.tip_txid)
+            .bind(failure.key.kind.as_str())
+            .bind(claim)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// One job.
+    pub async fn reward_job(&self, key: &JobKey) -> Result<Option<RewardJob>> {
+        let sql =
+            format!("SELECT {JOB_COLUMNS} FROM reward_jobs j WHERE tip_txid = $1 AND kind = $2");
+        let row = sqlx::query(&sql)
+            .bind(&key.tip_txid)
+            .bind(key.kind.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(job_from_row).transpose()
+    }
+
+    /// One page of the jobs in `state`, ordered by tip and kind, after `after`.
+    pub async fn reward_jobs_in(
+        &self,
+        state: JobState,
+        after: Option<&JobCursor>,
+        limit: u32,
+    ) -> Result<JobPage> {
+        let (txid, kind) = match after {
+            Some(JobCursor(key)) => (key.tip_txid.as_str(), key.kind.as_str()),
+            None => ("", ""),
+        };
+        let sql = format!(
+            "SELECT {JOB_COLUMNS} FROM reward_jobs j WHERE state = $1 \
+             AND (tip_txid > $2 OR (tip_txid = $2 AND kind > $3)) \
+             ORDER BY tip_txid, kind LIMIT $4"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(state.as_str())
+            .bind(txid)
+            .bind(kind)
+            .bind(i64::from(limit) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut jobs = rows.iter().map(job_from_row).collect::<Result<Vec<_>>>()?;
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        let next = if jobs.len() > limit {
+            jobs.truncate(limit);
+            jobs.last().map(|job| JobCursor(job.key.clone()))
+        } else {
+            None
+        };
+        Ok(JobPage { jobs, next })
+    }
+
+    /// Makes a dead job due now with a clean slate; it resumes from its last step (minting
+    /// without an asset, delivering with one). Its last error stays until the next outcome.
+    pub async fn retry_dead_job(&self, key: &JobKey, now: Timestamp) -> Result<RetryOutcome> {
+        let done = sqlx::query(
+            "UPDATE reward_jobs SET state = 'failed', attempts = 0, error_class = NULL, \
+             next_attempt_at = $1, updated_at = $1 \
+             WHERE tip_txid = $2 AND kind = $3 AND state = 'dead'",
+        )
+        .bind(now.0)
+        .bind(&key.tip_txid)
+        .bind(key.kind.as_str())
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 1 {
+            return Ok(RetryOutcome::Retried);
+        }
+        Ok(match self.reward_job(key).await? {
+            Some(job) => RetryOutcome::NotDead(job.state),
+            None => RetryOutcome::NotFound,
+        })
+    }
+
+    /// The reward minted for a job, if any.
+    pub async fn minted_reward(&self, key: &JobKey) -> Result<Option<MintedReward>> {
+        let row = sqlx::query(
+            "SELECT asset_id, owner, variant, delivery, delivery_txid, minted_round, \
+             delivered_round FROM nfts WHERE tip_txid = $1 AND kind = $2",
+        )
+        .bind(&key.tip_txid)
+        .bind(key.kind.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        Ok(Some(MintedReward {
+            asset_id: AssetId(unsigned(&row, "asset_id")?),
+            owner: address(&row, "owner")?,
+            variant: parsed(&row, "variant")?,
+            delivery: row.try_get("delivery")?,
+            delivery_txid: row.try_get("delivery_txid")?,
+            minted_round: optional_unsigned(&row, "minted_round")?.map(Round),
+            delivered_round: optional_unsigned(&row, "delivered_round")?.map(Round),
+        }))
+    }
+}
+
+async fn settle_one_mint(
+    transaction: &mut Transaction<'static, Any>,
+    mint: &MintSettlement,
+    now: Timestamp,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE reward_jobs SET state = 'minted', asset_id = $1, attempts = 0, \
+         next_attempt_at = $2, updated_at = $2, last_error = NULL, error_class = NULL, \
+         inflight_txn_base64 = NULL, inflight_txid = NULL, inflight_last_valid = NULL \
+         WHERE tip_txid = $3 AND kind = $4 AND inflight_txid = $5",
+    )
+    .bind(bigint("asset id", mint.asset.0)?)
+    .bind(now.0)
+    .bind(&mint.key.tip_txid)
+    .bind(mint.key.kind.as_str())
+    .bind(mint.txid.to_string())
+    .execute(&mut **transaction)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
+         delivery, minted_at, minted_round) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_optin', $8, $9) \
+         ON CONFLICT (tip_txid, kind) DO NOTHING",
+    )
+    .bind(&mint.key.tip_txid)
+    .bind(mint.key.kind.as_str())
+    .bind(bigint("asset id", mint.asset.0)?)
+    .bind(mint.template_id.to_string())
+    .bind(mint.owner.to_string())
+    .bind(mint.creator.to_string())
+    .bind(mint.variant.as_str())
+    .bind(now.0)
+    .bind(bigint("round", mint.round.0)?)
+    .execute(&mut **transaction)
+    .await?;
+    Ok(true)
+}
+
+async fn settle_one_delivery(
+    transaction: &mut Transaction<'static, Any>,
+    delivery: &Delivery,
+    now: Timestamp,
+) -> Result<bool> {
+    let key = &delivery.key;
+    let done = sqlx::query(
+        "UPDATE reward_jobs SET state = 'done', attempts = 0, updated_at = $1, \
+         last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
+         inflight_txid = NULL, inflight_last_valid = NULL \
+         WHERE tip_txid = $2 AND kind = $3 AND inflight_txid = $4",
+    )
+    .bind(now.0)
+    .bind(&key.tip_txid)
+    .bind(key.kind.as_str())
+    .bind(delivery.txid.to_string())
+    .execute(&mut **transaction)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE nfts SET delivery = 'delivered', delivery_txid = $1, delivered_round = $2 \
+         WHERE tip_txid = $3 AND kind = $4",
+    )
+    .bind(delivery.txid.to_string())
+    .bind(bigint("round", delivery.round.0)?)
+    .bind(&key.tip_txid)
+    .bind(key.kind.as_str())
+    .execute(&mut **transaction)
+    .await?;
+    Ok(true)
+}
+
+fn job_from_row(row: &AnyRow) -> Result<RewardJob> {
+    let corrupt = |column, reason: String| StoreError::Corrupt { column, reason };
+    let template_id: Option<String> = row.try_get("template_id")?;
+    let template_id = template_id
+        .map(|id| id.parse::<TemplateId>().map_err(|err| corrupt("template_id", err.to_string())))
+        .transpose()?;
+    let error_class: Option<String> = row.try_get("error_class")?;
+    let error_class = error_class
+        .map(|text| text.parse().map_err(|err| corrupt("error_class", err)))
+        .transpose()?;
+    let attempts = unsigned(row, "attempts")?;
+    Ok(RewardJob {
+        key: JobKey {
+            tip_txid: row.try_get("tip_txid")?,
+            kind: parsed::<TemplateKind>(row, "kind")?,
+        },
+        template_id,
+        variant: parsed(row, "variant")?,
+        state: parsed(row, "state")?,
+        attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
+        next_attempt_at: timestamp(row, "next_attempt_at")?,
+        last_error: row.try_get("last_error")?,
+        error_class,
+        inflight: inflight_from_row(row)?,
+        asset_id: optional_unsigned(row, "asset_id")?.map(AssetId),
+        created_at: timestamp(row, "created_at")?,
+        updated_at: timestamp(row, "updated_at")?,
+    })
+}
+
+fn inflight_from_row(row: &AnyRow) -> Result<Option<Inflight>> {
+    let signed: Option<String> = row.try_get("inflight_txn_base64")?;
+    let txid: Option<String> = row.try_get("inflight_txid")?;
+    let last_valid = optional_unsigned(row, "inflight_last_valid")?;
+    let (Some(signed), Some(txid), Some(last_valid)) = (signed, txid, last_valid) else {
+        return Ok(None);
+    };
+    let corrupt = |column, reason: String| StoreError::Corrupt { column, reason };
+    Ok(Some(Inflight {
+        signed: STANDARD
+            .decode(signed)
+            .map_err(|err| corrupt("inflight_txn_base64", err.to_string()))?,
+        txid: txid
+            .parse()
+            .map_err(|err: tipforge_algo::CodecError| corrupt("inflight_txid", err.to_string()))?,
+        last_valid: Round(last_valid),
+    }))
+}
+
+/// A membership whose time is up, with the reward that stands for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiredMembership {
+    /// The tip that bought it.
+    pub tip_txid: String,
+    /// The member.
+    pub fan: Address,
+    /// The membership reward's asset.
+    pub asset: AssetId,
+}
+
+impl Store {
+    /// Memberships to revoke at `now`: expired, not revoked, with no later period of the same
+    /// fan and creator still running (a renewal keeps the membership alive), and with a minted
+    /// reward to take back.
+    pub async fn expired_memberships(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<ExpiredMembership>> {
+        let rows = sqlx::query(
+            "SELECT m.tip_txid, m.fan, n.asset_id FROM memberships m \
+             JOIN nfts n ON n.tip_txid = m.tip_txid AND n.kind = 'membership' \
+             WHERE m.revoked_at IS NULL AND m.expires_at <= $1 AND NOT EXISTS ( \
+             SELECT 1 FROM memberships later WHERE later.fan = m.fan \
+             AND later.creator = m.creator AND later.revoked_at IS NULL \
+             AND later.expires_at > $1) ORDER BY m.expires_at LIMIT $2",
+        )
+        .bind(now.0)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ExpiredMembership {
+                    tip_txid: row.try_get("tip_txid")?,
+                    fan: address(row, "fan")?,
+                    asset: AssetId(unsigned(row, "asset_id")?),
+                })
+            })
+            .collect()
+    }
+
+    /// Records that the membership bought by `tip_txid` was revoked, its reward taken back.
+    pub async fn mark_membership_revoked(
+        &self,
+        tip_txid: &str,
+        asset: AssetId,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE memberships SET revoked_at = $1, asset_id = $2 \
+             WHERE tip_txid = $3 AND revoked_at IS NULL",
+        )
+        .bind(now.0)
+        .bind(bigint("asset id", asset.0)?)
+        .bind(tip_txid)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
