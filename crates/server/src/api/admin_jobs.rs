@@ -18,7 +18,7 @@ const MAX_LIMIT: u32 = 200;
 pub(super) fn router() -> Router<AppState> {
     Router::new()
         .route("/admin/jobs", get(list))
-        .route("/admin/jobs/{tip_txid}/{kind}/retry", post(retry))
+        .route("/admin/jobs/{tipTxid}/{kind}/retry", post(retry))
 }
 
 /// The operator's reward-job routes.
