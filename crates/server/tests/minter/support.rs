@@ -221,6 +221,17 @@ impl Net {
             })
             .collect();
         self.store.ingest_tips("test-network", Round(0), &tips, now).await.unwrap();
+        // Ingest judged these tips by the creator's templates and may have queued jobs; each
+        // test decides its jobs' variants itself, so those are replaced.
+        let mut conn = AnyConnection::connect(self.db_url()).await.unwrap();
+        for tip in &tips {
+            sqlx::query("DELETE FROM reward_jobs WHERE tip_txid = $1")
+                .bind(tip.txid.clone())
+                .execute(&mut conn)
+                .await
+                .unwrap();
+        }
+        conn.close().await.unwrap();
         let mut keys = Vec::new();
         for tip in tips {
             let key = JobKey { tip_txid: tip.txid, kind: template.kind };
