@@ -370,7 +370,8 @@ async fn requeue_opted_in(
     Ok(requeued)
 }
 
-/// Golden NFTs follow their transfers, in chain order, from whoever the store says owns them.
+/// Unique golden NFTs follow their transfers, in chain order, from whoever the store says owns
+/// them.
 async fn follow_golden_owners(
     transaction: &mut Transaction<'static, Any>,
     moves: &[AssetMove],
@@ -380,7 +381,11 @@ async fn follow_golden_owners(
         return Ok(0);
     }
     let keys = asset_keys(transfers.iter().map(|m| m.asset))?;
-    let sql = "SELECT asset_id, owner FROM nfts WHERE variant = 'golden' AND asset_id IN ({keys})";
+    // Only one-of-one assets: units of an edition are interchangeable, so a transfer of one
+    // cannot say which of the fans' rewards it carried.
+    let sql = "SELECT asset_id, MIN(owner) AS owner FROM nfts \
+               WHERE variant = 'golden' AND asset_id IN ({keys}) \
+               GROUP BY asset_id HAVING COUNT(*) = 1";
     let mut owners = HashMap::new();
     for row in select_by_keys(transaction, sql, &keys).await? {
         owners.insert(AssetId(unsigned(&row, "asset_id")?), address(&row, "owner")?);
