@@ -129,24 +129,6 @@ async fn every_page(app: &TestApp, path: &str, query: &str) -> (Vec<u64>, Vec<Va
     }
 }
 
-macro_rules! on_both_databases {
-    ($($test:ident),* $(,)?) => {
-        $(
-            mod $test {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$test(crate::helpers::TestDb::sqlite().await).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$test(crate::helpers::TestDb::postgres().await).await;
-                }
-            }
-        )*
-    };
-}
-
 on_both_databases!(
     pages_cover_every_nft_once_with_totals_for_the_whole_collection,
     filters_narrow_the_pages_and_the_totals,

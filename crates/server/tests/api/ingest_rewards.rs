@@ -10,24 +10,6 @@ use tipforge_server::store::{IngestReport, Store};
 
 use crate::helpers::{TestDb, TestWallet, registered_creator, tip};
 
-macro_rules! on_both_databases {
-    ($($test:ident),* $(,)?) => {
-        $(
-            mod $test {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$test(crate::helpers::TestDb::sqlite().await).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$test(crate::helpers::TestDb::postgres().await).await;
-                }
-            }
-        )*
-    };
-}
-
 on_both_databases!(
     several_tips_of_one_fan_in_one_batch_get_exact_counters,
     a_replayed_batch_creates_no_duplicate_jobs_and_changes_no_counter,

@@ -76,24 +76,6 @@ fn column(body: &Value, field: &str) -> Vec<Value> {
     body["data"].as_array().unwrap().iter().map(|rank| rank[field].clone()).collect()
 }
 
-macro_rules! on_both_databases {
-    ($($test:ident),* $(,)?) => {
-        $(
-            mod $test {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$test(crate::helpers::TestDb::sqlite().await).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$test(crate::helpers::TestDb::postgres().await).await;
-                }
-            }
-        )*
-    };
-}
-
 on_both_databases!(
     creators_rank_by_what_they_received,
     a_creators_fans_rank_by_what_they_sent,

@@ -3,6 +3,26 @@
 
 #![allow(clippy::unwrap_used, reason = "a failed step fails the test by panicking")]
 
+/// Runs each named `async fn(TestDb)` twice: on a fresh SQLite database and on a fresh
+/// PostgreSQL one. Defined before the modules so that every one of them can use it.
+macro_rules! on_both_databases {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test]
+                async fn sqlite() {
+                    super::$test(crate::helpers::TestDb::sqlite().await).await;
+                }
+
+                #[tokio::test]
+                async fn postgres() {
+                    super::$test(crate::helpers::TestDb::postgres().await).await;
+                }
+            }
+        )*
+    };
+}
+
 mod auth;
 mod conventions;
 mod creators;

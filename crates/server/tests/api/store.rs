@@ -12,25 +12,6 @@ use tipforge_server::store::{Idempotency, IdempotencyKey, StoreError};
 
 use crate::helpers::{TestDb, TestWallet, registered_creator, tip};
 
-/// Runs each named test function once on SQLite and once on PostgreSQL.
-macro_rules! on_both_databases {
-    ($($test:ident),* $(,)?) => {
-        $(
-            mod $test {
-                #[tokio::test]
-                async fn sqlite() {
-                    super::$test(crate::helpers::TestDb::sqlite().await).await;
-                }
-
-                #[tokio::test]
-                async fn postgres() {
-                    super::$test(crate::helpers::TestDb::postgres().await).await;
-                }
-            }
-        )*
-    };
-}
-
 on_both_databases!(
     migrations_apply_once_and_reopen_cleanly,
     a_users_first_sign_in_creates_a_fan_and_later_ones_keep_the_role,
