@@ -76,7 +76,10 @@ impl Store {
     /// only if `holder` still holds the lease when it commits, and the lease is renewed to
     /// `expires` with it. `None`, with nothing stored, when another instance has taken the
     /// lease over, so a stale instance can never ingest beside the new holder.
-    #[allow(clippy::too_many_arguments)]
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the lease claim beside ingest_batch's own arguments"
+    )]
     pub async fn ingest_leased_batch(
         &self,
         genesis_hash: &str,
