@@ -19,7 +19,7 @@ use crate::auth::Auth;
 use crate::config::{Config, ConfigError};
 use crate::creators::Creators;
 use crate::domain::Clock;
-use crate::listener::{Listener, ListenerConfig, ListenerMetrics};
+use crate::listener::{Listener, ListenerMetrics};
 use crate::minter::Minter;
 use crate::network::{Network, NetworkError};
 use crate::observability;
@@ -126,7 +126,7 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         network.indexer.clone(),
         store.clone(),
         clock.clone(),
-        ListenerConfig::default(),
+        config.listener.listener_config(),
     )
     .with_rewards_notify(minter_wake.clone());
     let minter = Minter::new(

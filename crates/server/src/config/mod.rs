@@ -6,6 +6,7 @@
 //! a misspelt setting cannot be silently ignored.
 
 mod ipfs;
+mod listener;
 mod secret;
 
 use std::net::SocketAddr;
@@ -19,6 +20,7 @@ use serde::Deserialize;
 use tipforge_algo::Address;
 
 pub use ipfs::{IpfsConfig, PinningBackend};
+pub use listener::ListenerSettings;
 pub use secret::Secret;
 
 /// The file read when no other is named.
@@ -90,6 +92,9 @@ pub struct Config {
     pub ipfs: IpfsConfig,
     /// Minting and delivery of rewards. File section `[minter]`, env `TIPFORGE_MINTER__*`.
     pub minter: MinterSettings,
+    /// The chain listener's pace and ingest lease. File section `[listener]`, env
+    /// `TIPFORGE_LISTENER__*`.
+    pub listener: ListenerSettings,
 }
 
 /// How the minter works through reward jobs.
@@ -244,6 +249,7 @@ impl Default for Config {
             chain: ChainConfig::default(),
             ipfs: IpfsConfig::default(),
             minter: MinterSettings::default(),
+            listener: ListenerSettings::default(),
         }
     }
 }
@@ -394,6 +400,7 @@ impl Config {
         if !self.http.cors_origins.iter().all(|origin| is_origin(origin)) {
             return invalid("http.cors_origins", "each must be \"*\" or an http(s) origin");
         }
+        self.listener.validate()?;
         self.ipfs.validate()
     }
 

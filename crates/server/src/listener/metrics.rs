@@ -13,7 +13,12 @@ const RATE_WINDOW: Duration = Duration::from_secs(60);
 #[derive(Debug)]
 pub struct ListenerMetrics {
     poll_interval: Duration,
+    max_rounds_per_cycle: u64,
+    lease_ttl: Duration,
+    instance_id: String,
     running: AtomicBool,
+    ingesting: AtomicBool,
+    lease_holder: Mutex<Option<String>>,
     watermark: AtomicU64,
     current_round: AtomicU64,
     tips_total: AtomicU64,
@@ -35,6 +40,17 @@ pub struct ListenerSnapshot {
     pub lag_rounds: u64,
     /// How often the listener looks when idle.
     pub poll_interval: Duration,
+    /// The most rounds one cycle reads.
+    pub max_rounds_per_cycle: u64,
+    /// How long the ingest lease lasts unless renewed.
+    pub lease_ttl: Duration,
+    /// This instance's id, as it appears as lease holder.
+    pub instance_id: String,
+    /// Whether this instance holds the lease and ingests; another instance does otherwise.
+    pub ingesting: bool,
+    /// The instance holding the ingest lease at the last look; `None` before the first look
+    /// or while nobody holds it.
+    pub lease_holder: Option<String>,
     /// Time since the listener last showed life; `None` before its first cycle.
     pub heartbeat_age: Option<Duration>,
     /// Tips stored since start.
@@ -44,12 +60,17 @@ pub struct ListenerSnapshot {
 }
 
 impl ListenerMetrics {
-    pub(super) fn new(poll_interval: Duration) -> Self {
+    pub(super) fn new(config: &super::ListenerConfig, instance_id: String) -> Self {
         // Registered at zero, so `/metrics` shows the series before the first tip.
         metrics::counter!("tipforge_tips_processed_total").increment(0);
         Self {
-            poll_interval,
+            poll_interval: config.poll_interval,
+            max_rounds_per_cycle: config.max_rounds_per_cycle,
+            lease_ttl: config.lease_ttl,
+            instance_id,
             running: AtomicBool::new(false),
+            ingesting: AtomicBool::new(false),
+            lease_holder: Mutex::new(None),
             watermark: AtomicU64::new(0),
             current_round: AtomicU64::new(0),
             tips_total: AtomicU64::new(0),
@@ -60,6 +81,12 @@ impl ListenerMetrics {
 
     pub(super) fn set_running(&self, running: bool) {
         self.running.store(running, Ordering::Relaxed);
+    }
+
+    pub(super) fn set_lease(&self, ingesting: bool, holder: Option<String>) {
+        self.ingesting.store(ingesting, Ordering::Relaxed);
+        metrics::gauge!("tipforge_listener_ingesting").set(if ingesting { 1.0 } else { 0.0 });
+        *lock(&self.lease_holder) = holder;
     }
 
     pub(super) fn heartbeat(&self) {
@@ -103,6 +130,11 @@ impl ListenerMetrics {
             current_round,
             lag_rounds: current_round.0.saturating_sub(watermark.0),
             poll_interval: self.poll_interval,
+            max_rounds_per_cycle: self.max_rounds_per_cycle,
+            lease_ttl: self.lease_ttl,
+            instance_id: self.instance_id.clone(),
+            ingesting: self.ingesting.load(Ordering::Relaxed),
+            lease_holder: lock(&self.lease_holder).clone(),
             heartbeat_age: lock(&self.last_heartbeat).map(|at| now.duration_since(at)),
             tips_processed_total: self.tips_total.load(Ordering::Relaxed),
             tips_per_minute,

@@ -29,8 +29,12 @@ pub struct ListenerConfig {
     pub max_rounds_per_cycle: u64,
     /// Block requests in flight at once.
     pub fetch_concurrency: usize,
-    /// The pause after a failed cycle, and the heartbeat interval health checks expect.
+    /// The pause after a failed cycle or while another instance ingests, the longest wait
+    /// for a new block when caught up, and the heartbeat interval health checks expect.
     pub poll_interval: Duration,
+    /// How long the ingest lease lasts unless renewed; an instance that stops renewing it is
+    /// taken over after this long. Several poll intervals, so one slow cycle does not lose it.
+    pub lease_ttl: Duration,
 }
 
 impl Default for ListenerConfig {
@@ -39,6 +43,7 @@ impl Default for ListenerConfig {
             max_rounds_per_cycle: 500,
             fetch_concurrency: 8,
             poll_interval: Duration::from_secs(1),
+            lease_ttl: Duration::from_secs(3),
         }
     }
 }
@@ -62,6 +67,12 @@ pub enum Cycle {
         /// The watermark.
         round: Round,
     },
+    /// Another instance holds the ingest lease (or took it over during this cycle, whose
+    /// batch was then not stored); this one only watches.
+    Standby {
+        /// The instance holding the lease, when known.
+        holder: Option<String>,
+    },
 }
 
 /// The chain listener.
@@ -73,6 +84,8 @@ pub struct Listener {
     clock: Clock,
     config: ListenerConfig,
     metrics: Arc<ListenerMetrics>,
+    /// This instance's id in the lease row, new at every start.
+    instance_id: String,
     network: OnceCell<String>,
     rewards_notify: Option<Arc<Notify>>,
 }
@@ -94,9 +107,25 @@ impl Listener {
         clock: Clock,
         config: ListenerConfig,
     ) -> Self {
-        let metrics = Arc::new(ListenerMetrics::new(config.poll_interval));
+        let instance_id = uuid::Uuid::now_v7().to_string();
+        let metrics = Arc::new(ListenerMetrics::new(&config, instance_id.clone()));
         let network = OnceCell::new();
-        Self { algod, indexer, store, clock, config, metrics, network, rewards_notify: None }
+        Self {
+            algod,
+            indexer,
+            store,
+            clock,
+            config,
+            metrics,
+            instance_id,
+            network,
+            rewards_notify: None,
+        }
+    }
+
+    /// This instance's id, as the lease row names its holder.
+    pub fn instance_id(&self) -> &str {
+        &self.instance_id
     }
 
     /// Wakes `notify` after each batch that queued reward jobs or deliveries, so the minter
@@ -131,12 +160,29 @@ impl Listener {
                         }
                     }
                 }
+                Ok(Cycle::Standby { .. }) => {
+                    tokio::select! {
+                        () = shutdown.cancelled() => {}
+                        () = tokio::time::sleep(self.config.poll_interval) => {}
+                    }
+                }
                 Err(err) => self.pause_after(&err, &shutdown).await,
             }
         }
+        self.release().await;
         self.metrics.set_running(false);
         tracing::info!(target: "listener", "stopped");
         Ok(())
+    }
+
+    /// Hands the ingest lease on, as [`Listener::run`] does when it stops, so another instance
+    /// (or this one's successor after a restart) need not wait for it to run out.
+    pub async fn release(&self) {
+        let Some(network) = self.network.get() else { return };
+        if let Err(err) = self.store.release_lease(network, &self.instance_id).await {
+            tracing::warn!(target: "listener", error = %err, "could not release the ingest lease");
+        }
+        self.metrics.set_lease(false, None);
     }
 
     async fn pause_after(&self, err: &ListenerError, shutdown: &CancellationToken) {
@@ -148,15 +194,35 @@ impl Listener {
         }
     }
 
-    /// One cycle: reads the rounds after the watermark (at most `max_rounds_per_cycle`),
-    /// finds their tips, and commits tips and watermark together.
+    /// One cycle: takes or renews the ingest lease, then reads the rounds after the watermark
+    /// (at most `max_rounds_per_cycle`), finds their tips, and commits tips and watermark
+    /// together, provided the lease is still this instance's at commit.
     pub async fn run_once(&self) -> Result<Cycle, ListenerError> {
         let network = self.network().await?;
         let current = self.algod.status().await?.last_round;
         self.metrics.heartbeat();
         self.metrics.set_current_round(current);
+        // A network seen for the first time starts at the node's newest round: no contract of
+        // ours can have been tipped before this database existed.
+        let lease = self
+            .store
+            .take_lease(
+                network,
+                &self.instance_id,
+                current,
+                self.clock.now(),
+                self.config.lease_ttl,
+            )
+            .await?;
+        if !lease.held {
+            if let Some(watermark) = self.store.watermark(network).await? {
+                self.metrics.set_watermark(watermark);
+            }
+            return Ok(self.stand_by(lease.holder));
+        }
+        self.metrics.set_lease(true, Some(self.instance_id.clone()));
         let Some(watermark) = self.store.watermark(network).await? else {
-            return self.start_at(network, current).await;
+            return Ok(self.stand_by(None));
         };
         self.metrics.set_watermark(watermark);
         if watermark >= current {
@@ -167,7 +233,16 @@ impl Listener {
         let apps = self.known_apps().await?;
         let Scan { tips, moves } = self.scan(from, to, &apps).await?;
         self.metrics.heartbeat();
-        let report = self.store.ingest_batch(network, to, &tips, &moves, self.clock.now()).await?;
+        let now = self.clock.now();
+        let expires = now.plus(self.config.lease_ttl);
+        let committed = self
+            .store
+            .ingest_leased_batch(network, &self.instance_id, expires, to, &tips, &moves, now)
+            .await?;
+        let Some(report) = committed else {
+            tracing::warn!(target: "listener", %from, %to, "ingest lease taken over; batch dropped");
+            return Ok(self.stand_by(None));
+        };
         self.metrics.heartbeat();
         self.metrics.record_cycle(to, report.new_tips);
         if report.has_minter_work() {
@@ -180,13 +255,14 @@ impl Listener {
         Ok(Cycle::Ingested { from, to, found: tips.len(), new })
     }
 
-    /// With no watermark yet, tips are followed from the node's newest round on: no contract of
-    /// ours can have been tipped before this database existed.
-    async fn start_at(&self, network: &str, current: Round) -> Result<Cycle, ListenerError> {
-        self.store.ingest_tips(network, current, &[], self.clock.now()).await?;
-        self.metrics.set_watermark(current);
-        tracing::info!(target: "listener", round = %current, "starting from the newest round");
-        Ok(Cycle::AtTip { round: current })
+    /// Another instance ingests: this one keeps its heartbeat (it is healthy) and follows the
+    /// shared watermark for its status, but reads nothing.
+    fn stand_by(&self, holder: Option<String>) -> Cycle {
+        if self.metrics.snapshot().ingesting {
+            tracing::info!(target: "listener", ?holder, "another instance ingests; standing by");
+        }
+        self.metrics.set_lease(false, holder.clone());
+        Cycle::Standby { holder }
     }
 
     async fn network(&self) -> Result<&String, ListenerError> {

@@ -13,6 +13,7 @@ mod fans;
 mod idempotency;
 mod jobs;
 mod leaderboards;
+mod lease;
 mod minting;
 mod rewards;
 mod row;
@@ -33,6 +34,7 @@ pub use contracts::ClaimRequest;
 pub use editions::{EditionAsset, EditionReward};
 pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
+pub use lease::LeaseState;
 pub use minting::{
     Delivery, ExpiredMembership, JobFailure, MintSettlement, MintedReward, NewRewardJob,
     RetryOutcome,

@@ -68,24 +68,61 @@ impl Store {
         moves: &[AssetMove],
         now: Timestamp,
     ) -> Result<IngestReport> {
-        let mut transaction = self.pool.begin().await?;
-        // First, so that on PostgreSQL the watermark row's lock serialises ingesters of one
-        // network and everything read below includes what any other ingester committed.
-        advance_watermark(&mut transaction, genesis_hash, round, now).await?;
-        let fresh = unseen(&mut transaction, tips).await?;
-        let judged = judge(&mut transaction, fresh, now).await?;
-        let new_tips = insert_judged_tips(&mut transaction, &judged, now).await?;
-        let jobs_created = insert_jobs(&mut transaction, &judged, now).await?;
-        insert_memberships(&mut transaction, &judged).await?;
-        add_loyalty(&mut transaction, &judged, now).await?;
-        let deliveries_requeued = requeue_opted_in(&mut transaction, moves, now).await?;
-        let owners_changed = follow_golden_owners(&mut transaction, moves).await?;
-        transaction.commit().await?;
-        record(&judged);
-        let report = IngestReport { new_tips, jobs_created, deliveries_requeued, owners_changed };
-        tracing::debug!(target: "store", ?report, batch = tips.len(), %round, "batch ingested");
-        Ok(report)
+        let transaction = self.pool.begin().await?;
+        ingest_in(transaction, genesis_hash, round, tips, moves, now).await
     }
+
+    /// [`Store::ingest_batch`] for the holder of the network's lease: the batch is committed
+    /// only if `holder` still holds the lease when it commits, and the lease is renewed to
+    /// `expires` with it. `None`, with nothing stored, when another instance has taken the
+    /// lease over, so a stale instance can never ingest beside the new holder.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the lease claim beside ingest_batch's own arguments"
+    )]
+    pub async fn ingest_leased_batch(
+        &self,
+        genesis_hash: &str,
+        holder: &str,
+        expires: Timestamp,
+        round: Round,
+        tips: &[Tip],
+        moves: &[AssetMove],
+        now: Timestamp,
+    ) -> Result<Option<IngestReport>> {
+        let mut transaction = self.pool.begin().await?;
+        if !super::lease::renew_in(&mut transaction, genesis_hash, holder, expires).await? {
+            transaction.rollback().await?;
+            return Ok(None);
+        }
+        ingest_in(transaction, genesis_hash, round, tips, moves, now).await.map(Some)
+    }
+}
+
+async fn ingest_in(
+    mut transaction: Transaction<'static, Any>,
+    genesis_hash: &str,
+    round: Round,
+    tips: &[Tip],
+    moves: &[AssetMove],
+    now: Timestamp,
+) -> Result<IngestReport> {
+    // First, so that on PostgreSQL the watermark row's lock serialises ingesters of one
+    // network and everything read below includes what any other ingester committed.
+    advance_watermark(&mut transaction, genesis_hash, round, now).await?;
+    let fresh = unseen(&mut transaction, tips).await?;
+    let judged = judge(&mut transaction, fresh, now).await?;
+    let new_tips = insert_judged_tips(&mut transaction, &judged, now).await?;
+    let jobs_created = insert_jobs(&mut transaction, &judged, now).await?;
+    insert_memberships(&mut transaction, &judged).await?;
+    add_loyalty(&mut transaction, &judged, now).await?;
+    let deliveries_requeued = requeue_opted_in(&mut transaction, moves, now).await?;
+    let owners_changed = follow_golden_owners(&mut transaction, moves).await?;
+    transaction.commit().await?;
+    record(&judged);
+    let report = IngestReport { new_tips, jobs_created, deliveries_requeued, owners_changed };
+    tracing::debug!(target: "store", ?report, batch = tips.len(), %round, "batch ingested");
+    Ok(report)
 }
 
 /// The batch's tips that are not stored yet, once each, in chain order.

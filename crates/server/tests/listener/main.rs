@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod lease;
 mod rewards;
 
 use std::sync::Arc;
@@ -158,6 +159,8 @@ async fn a_restarted_listener_continues_from_the_watermark_without_repeating() {
     first.run_once().await.unwrap();
     net.tip(&fan, 1_000_000, "one").await;
     first.run_once().await.unwrap();
+    // A clean stop hands the ingest lease on; the restarted instance has a new id.
+    first.release().await;
     drop(first);
 
     net.tip(&fan, 1_000_000, "two").await;

@@ -120,6 +120,11 @@ async fn a_tip_through_a_deployed_contract_shows_up_in_the_api_status_and_metric
     assert!(status["watermark"].as_u64().unwrap() >= tips["data"][0]["round"].as_u64().unwrap());
     assert!(status["lagRounds"].as_u64().unwrap() <= 1, "{status}");
     assert_eq!(status["pollIntervalMs"], 1000);
+    assert_eq!(status["maxRoundsPerCycle"], 500);
+    assert_eq!(status["leaseTtlMs"], 3000);
+    // The only instance on its database holds the ingest lease.
+    assert_eq!(status["ingesting"], true);
+    assert_eq!(status["leaseHolder"], status["instanceId"]);
     assert!(status["jobsByState"].is_object());
     let metrics = served.get("/metrics").await.text().await.unwrap();
     // One recorder serves every app in this process, so the count is at least this app's.
