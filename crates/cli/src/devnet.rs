@@ -9,7 +9,9 @@ use std::time::Duration;
 
 use anyhow::Context;
 use data_encoding::BASE64;
-use tipforge_devnet::{Config, DevnetHandle, GenesisConfig, LOCALNET_TOKEN, MiningMode};
+use tipforge_devnet::{
+    Config, DevnetHandle, FaultConfig, GenesisConfig, LOCALNET_TOKEN, MiningMode,
+};
 
 /// How blocks are produced.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -56,6 +58,10 @@ pub(crate) struct DevnetArgs {
     /// API token (default: LocalNet's `aaaa…`).
     #[arg(long, default_value = LOCALNET_TOKEN)]
     token: String,
+    /// Answer this many requests in a thousand with `503 Service Unavailable`, to rehearse a
+    /// flaky node.
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    fail_per_mille: u32,
 }
 
 impl DevnetArgs {
@@ -88,6 +94,10 @@ impl DevnetArgs {
             },
             data_dir: self.data_dir.clone(),
             token: Some(self.token.clone()),
+            faults: FaultConfig {
+                unavailable_per_mille: self.fail_per_mille,
+                ..FaultConfig::default()
+            },
             ..Config::default()
         })
     }
