@@ -108,6 +108,8 @@ pub struct MinterSettings {
     pub concurrency: usize,
     /// Workers claiming batches side by side (per instance). Default 2.
     pub workers: usize,
+    /// Batches one worker may have awaiting confirmation while it sends the next. Default 4.
+    pub batches_in_flight: usize,
     /// How often an idle worker looks for due jobs, in milliseconds. Default 500.
     pub poll_interval_ms: u64,
     /// How long a claimed job is held before another worker may take it over, in seconds.
@@ -125,6 +127,7 @@ impl Default for MinterSettings {
             batch_size: defaults.batch_size,
             concurrency: defaults.concurrency,
             workers: defaults.workers,
+            batches_in_flight: defaults.batches_in_flight,
             poll_interval_ms: u64::try_from(defaults.poll_interval.as_millis()).unwrap_or(500),
             claim_timeout_secs: defaults.claim_timeout.as_secs(),
             validity_rounds: defaults.validity_rounds,
@@ -139,6 +142,7 @@ impl MinterSettings {
             batch_size: self.batch_size,
             concurrency: self.concurrency,
             workers: self.workers,
+            batches_in_flight: self.batches_in_flight,
             poll_interval: Duration::from_millis(self.poll_interval_ms),
             claim_timeout: Duration::from_secs(self.claim_timeout_secs),
             validity_rounds: self.validity_rounds,
@@ -385,8 +389,15 @@ impl Config {
             }
         }
         let minter = &self.minter;
-        if minter.batch_size == 0 || minter.concurrency == 0 || minter.workers == 0 {
-            return invalid("minter.*", "batch_size, concurrency and workers must be positive");
+        if minter.batch_size == 0
+            || minter.concurrency == 0
+            || minter.workers == 0
+            || minter.batches_in_flight == 0
+        {
+            return invalid(
+                "minter.*",
+                "batch_size, concurrency, workers and batches_in_flight must be positive",
+            );
         }
         if minter.validity_rounds == 0 || minter.validity_rounds > 1000 {
             return invalid("minter.validity_rounds", "must be 1 to 1000");

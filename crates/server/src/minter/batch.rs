@@ -2,6 +2,7 @@
 //! and settle from the blocks that follow.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Instant;
 
 use futures::{StreamExt, stream};
@@ -44,38 +45,68 @@ enum Plan {
     Fail { error: StepError, keep_inflight: bool },
 }
 
-/// Claims a batch and works it.
+/// Claims a batch and works it to the end: everything [`send`] does, then the wait for its
+/// transactions' blocks.
 pub(super) async fn run(
-    inner: &Inner,
+    inner: &Arc<Inner>,
     shutdown: &CancellationToken,
 ) -> Result<BatchReport, MinterError> {
+    match send(inner).await? {
+        Some(mut batch) => {
+            batch.watch(shutdown).await?;
+            Ok(batch.report)
+        }
+        None => Ok(BatchReport::default()),
+    }
+}
+
+/// Claims a batch and works it up to sending its transactions; `None` when no job is due.
+/// What is left is [`Batch::watch`], which a worker may leave running while it claims the next
+/// batch: waiting for blocks then never holds up sending.
+pub(super) async fn send(inner: &Arc<Inner>) -> Result<Option<Batch>, MinterError> {
     let now = inner.clock.now();
     let claim = Uuid::now_v7().to_string();
     let lease_until = now.plus(inner.config.claim_timeout);
     let jobs =
         inner.store.claim_reward_jobs(&claim, now, lease_until, inner.config.batch_size).await?;
     if jobs.is_empty() {
-        return Ok(BatchReport::default());
+        return Ok(None);
     }
     let report = BatchReport { claimed: jobs.len(), ..BatchReport::default() };
-    let mut batch = Batch { inner, claim, jobs, report, tracker: ConfirmationTracker::new() };
-    batch.work(shutdown).await?;
-    Ok(batch.report)
+    // Read before any look-up, so a block committing a looked-up transaction after its look-up
+    // is among the blocks watched.
+    let start = inner.algod.status().await?.last_round;
+    let mut batch = Batch {
+        inner: inner.clone(),
+        claim,
+        jobs,
+        report,
+        tracker: ConfirmationTracker::new(),
+        start,
+    };
+    batch.work().await?;
+    Ok(Some(batch))
 }
 
-struct Batch<'a> {
-    inner: &'a Inner,
+/// One claimed batch of jobs.
+pub(super) struct Batch {
+    inner: Arc<Inner>,
     claim: String,
     jobs: Vec<ClaimedJob>,
     report: BatchReport,
     tracker: ConfirmationTracker,
+    /// The node's newest round when the batch began: its transactions are looked for after it.
+    start: Round,
 }
 
-impl Batch<'_> {
-    async fn work(&mut self, shutdown: &CancellationToken) -> Result<(), MinterError> {
-        // Read before any look-up, so a block committing a looked-up transaction after its
-        // look-up is among the blocks watched below.
-        let start = self.inner.algod.status().await?.last_round;
+impl Batch {
+    /// What the batch has done so far.
+    pub(super) fn report(&self) -> BatchReport {
+        self.report
+    }
+
+    async fn work(&mut self) -> Result<(), MinterError> {
+        let start = self.start;
         let plans = self.plan(start).await;
         let mut resend = Vec::new();
         let mut build = Vec::new();
@@ -103,8 +134,7 @@ impl Batch<'_> {
         self.editions(editions, start).await?;
         let built = self.build(build).await?;
         resend.extend(built);
-        self.send(resend).await?;
-        self.watch(start, shutdown).await
+        self.send(resend).await
     }
 
     fn is_edition(&self, index: usize) -> bool {
@@ -125,7 +155,7 @@ impl Batch<'_> {
         for ((_, variant), members) in groups {
             let Some(template) = self.jobs[members[0]].template.clone() else { continue };
             let Supply::Edition { size } = template.supply else { continue };
-            match edition::ensure(self.inner, &template, variant, size, current).await? {
+            match edition::ensure(&self.inner, &template, variant, size, current).await? {
                 Edition::Ready(asset) => {
                     for index in members {
                         self.adopt(index, asset).await?;
@@ -170,7 +200,7 @@ impl Batch<'_> {
 
     /// Decides every job's next move, asking the node about several at once.
     async fn plan(&self, current: Round) -> Vec<Plan> {
-        let inner = self.inner;
+        let inner = &*self.inner;
         // Made up front: a stream mapping borrowed jobs to futures defeats the compiler's
         // proof that the workers' futures are `Send`.
         let plans: Vec<_> =
@@ -338,7 +368,7 @@ impl Batch<'_> {
     /// send the node fails transiently is repeated with the same bytes at once: a glitch costs
     /// a moment, not the job's minute-long retry.
     async fn send(&mut self, jobs: Vec<usize>) -> Result<(), MinterError> {
-        let inner = self.inner;
+        let inner = &*self.inner;
         let sends: Vec<_> = jobs
             .into_iter()
             .filter_map(|index| {
@@ -384,13 +414,10 @@ impl Batch<'_> {
         }
     }
 
-    /// Reads the blocks after `start` until every tracked transaction is settled, the wait
-    /// runs out, or shutdown.
-    async fn watch(
-        &mut self,
-        start: Round,
-        shutdown: &CancellationToken,
-    ) -> Result<(), MinterError> {
+    /// Reads the blocks after the batch's start until every tracked transaction is settled,
+    /// the wait runs out, or shutdown.
+    pub(super) async fn watch(&mut self, shutdown: &CancellationToken) -> Result<(), MinterError> {
+        let start = self.start;
         let deadline = Instant::now() + self.inner.config.confirm_timeout;
         let mut cursor = start;
         let jobs_by_txid: HashMap<TxId, usize> = (0..self.jobs.len())
@@ -466,7 +493,7 @@ impl Batch<'_> {
         &mut self,
         confirmed: Vec<(usize, Round, Option<AssetId>)>,
     ) -> Result<(), MinterError> {
-        let inner = self.inner;
+        let inner = self.inner.clone();
         let mut mints = Vec::new();
         let mut deliveries = Vec::new();
         for (index, round, asset) in confirmed {

@@ -41,6 +41,8 @@ pub struct MinterConfig {
     pub concurrency: usize,
     /// Workers claiming batches side by side.
     pub workers: usize,
+    /// Batches one worker may have waiting for their blocks while it sends the next.
+    pub batches_in_flight: usize,
     /// Signing tasks on the blocking pool at once, across workers.
     pub signing_threads: usize,
     /// How often an idle worker looks for due jobs without being woken.
@@ -66,6 +68,7 @@ impl Default for MinterConfig {
             batch_size: 64,
             concurrency: 16,
             workers: 2,
+            batches_in_flight: 4,
             signing_threads: 2,
             poll_interval: Duration::from_millis(500),
             claim_timeout: Duration::from_secs(60),
@@ -183,20 +186,46 @@ impl Minter {
     }
 }
 
+/// One worker: claims and sends batch after batch, leaving each batch's wait for its blocks
+/// to a task of its own, so that sending goes on while earlier batches confirm. At most
+/// `batches_in_flight` batches wait at once; then the worker waits for one of them.
 async fn work(inner: Arc<Inner>, worker: usize, shutdown: CancellationToken) {
+    let in_flight = Arc::new(Semaphore::new(inner.config.batches_in_flight.max(1)));
+    let mut watching = JoinSet::new();
     while !shutdown.is_cancelled() {
-        let idle = match batch::run(&inner, &shutdown).await {
-            Ok(report) => {
-                if report.claimed > 0 {
-                    tracing::debug!(target: "minter", worker, ?report, "batch done");
-                }
-                report.claimed == 0
+        let permit = tokio::select! {
+            () = shutdown.cancelled() => break,
+            permit = in_flight.clone().acquire_owned() => permit,
+        };
+        let Ok(permit) = permit else { break };
+        let idle = match batch::send(&inner).await {
+            Ok(Some(mut batch)) => {
+                let stop = shutdown.clone();
+                watching.spawn(async move {
+                    let _permit = permit;
+                    match batch.watch(&stop).await {
+                        Ok(()) => {
+                            let report = batch.report();
+                            tracing::debug!(target: "minter", worker, ?report, "batch done");
+                        }
+                        Err(err) => {
+                            tracing::warn!(target: "minter", worker, error = %err, "batch failed");
+                        }
+                    }
+                });
+                false
             }
+            Ok(None) => true,
             Err(err) => {
                 tracing::warn!(target: "minter", worker, error = %err, "batch failed");
                 true
             }
         };
+        while let Some(ended) = watching.try_join_next() {
+            if let Err(err) = ended {
+                tracing::error!(target: "minter", worker, error = %err, "a batch's watch failed");
+            }
+        }
         if idle {
             tokio::select! {
                 () = shutdown.cancelled() => {}
@@ -205,6 +234,9 @@ async fn work(inner: Arc<Inner>, worker: usize, shutdown: CancellationToken) {
             }
         }
     }
+    // Each batch's watch ends at once on shutdown; the write-ahead lets a later run settle
+    // what it leaves.
+    while watching.join_next().await.is_some() {}
 }
 
 async fn revoke_memberships(inner: Arc<Inner>, shutdown: CancellationToken) {
