@@ -20,7 +20,7 @@ pub use creator::{
     Claim, ClaimToken, ContractState, CreatorProfile, Dashboard, FanTotal, MinTip, Registration,
     RegistrationState, SentCreate, TemplateRewards, TipTotals, Username, reward_cost,
 };
-pub use nft::{Delivery, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals, NftVariant};
+pub use nft::{Delivery, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals};
 pub use reward_job::{
     ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, Variant,
 };

@@ -16,7 +16,7 @@ use std::time::Duration;
 use tipforge_algo::{Address, MicroAlgos, TxId};
 
 use super::golden::{self, GoldenOdds};
-use super::{RuleParameters, Template, TemplateId, TemplateKind, Timestamp};
+use super::{RuleParameters, Template, TemplateId, TemplateKind, Timestamp, Variant};
 
 /// The membership price when a template sets none: 5 ALGO.
 pub const DEFAULT_MEMBERSHIP_PRICE: MicroAlgos = MicroAlgos(5_000_000);
@@ -84,25 +84,6 @@ pub struct Counters {
     pub loyalty_before: u64,
     /// When the fan's membership with the creator ends (or ended), if they ever had one.
     pub membership_expires: Option<Timestamp>,
-}
-
-/// Which asset variant a reward gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Variant {
-    /// Frozen, clawback by the platform: stays with the fan.
-    Soulbound,
-    /// Transferable.
-    Golden,
-}
-
-impl Variant {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Soulbound => "soulbound",
-            Self::Golden => "golden",
-        }
-    }
 }
 
 /// One reward a tip earned.
