@@ -4,6 +4,9 @@
 //!
 //! Counters are read once per batch and carried forward in memory tip by tip, in chain order,
 //! so several tips from one fan in one batch see each other exactly as if stored one by one.
+//! The units of an edition issued so far are counted from its reward jobs in the same way, so
+//! an edition never gets more rewards than it has units, and a replayed batch (whose tips are
+//! already stored) cannot change what was issued.
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,7 +19,7 @@ use super::sql::{Value, placeholders, select_by_keys, select_by_pairs};
 use super::tips::{advance_watermark, insert_judged_tips};
 use super::{Result, Store, StoreError};
 use crate::domain::rules::{self, Counters, Evaluation, RewardTemplate, TipFacts};
-use crate::domain::{AssetMove, RuleParameters, Timestamp, Tip};
+use crate::domain::{AssetMove, EditionStock, RuleParameters, TemplateId, Timestamp, Tip, Variant};
 
 /// Rows per multi-row INSERT, well under both databases' parameter limits.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -177,6 +180,9 @@ async fn judge<'a>(
         };
         let templates = before.templates.get(&tip.creator).map_or(&[][..], Vec::as_slice);
         let evaluation = rules::evaluate(&facts, templates, &counters);
+        if let Some(templates) = before.templates.get_mut(&tip.creator) {
+            rules::take_units(templates, &evaluation);
+        }
         before.last_seq.insert(tip.creator, seq);
         if evaluation.loyalty_qualifies {
             *before.loyalty.entry(pair).or_default() += 1;
@@ -201,6 +207,7 @@ impl Before {
             let (creator, template) = template_from_row(&row)?;
             before.templates.entry(creator).or_default().push(template);
         }
+        before.count_issued_units(transaction).await?;
         for row in select_by_keys(transaction, SEQUENCES_SQL, &creators).await? {
             before.last_seq.insert(address(&row, "creator")?, unsigned(&row, "last_seq")?);
         }
@@ -220,9 +227,41 @@ impl Before {
     }
 }
 
-const TEMPLATES_SQL: &str = "SELECT id, creator, kind, name, threshold_micro, every_nth_tip, \
-    price_micro, validity_days, golden_odds_bps FROM templates WHERE creator IN ({keys}) \
-    ORDER BY id";
+impl Before {
+    /// Fills in how many units of each edition template's variants were already issued.
+    async fn count_issued_units(
+        &mut self,
+        transaction: &mut Transaction<'static, Any>,
+    ) -> Result<()> {
+        let mut editions: HashMap<TemplateId, &mut EditionStock> = self
+            .templates
+            .values_mut()
+            .flatten()
+            .filter_map(|template| Some((template.id, template.edition.as_mut()?)))
+            .collect();
+        if editions.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<_> = editions.keys().map(|id| vec![Value::Text(id.to_string())]).collect();
+        for row in select_by_keys(transaction, ISSUED_SQL, &keys).await? {
+            let (id, variant): (TemplateId, Variant) =
+                (parsed(&row, "template_id")?, parsed(&row, "variant")?);
+            let issued = unsigned(&row, "issued")?;
+            if let Some(stock) = editions.get_mut(&id) {
+                stock.set_issued(variant, issued);
+            }
+        }
+        Ok(())
+    }
+}
+
+const TEMPLATES_SQL: &str = "SELECT id, creator, kind, name, edition_size, threshold_micro, \
+    every_nth_tip, price_micro, validity_days, golden_odds_bps FROM templates \
+    WHERE creator IN ({keys}) ORDER BY id";
+
+// Every job counts, dead ones too: an operator may still retry them, and each takes a unit.
+const ISSUED_SQL: &str = "SELECT template_id, variant, CAST(COUNT(*) AS BIGINT) AS issued \
+    FROM reward_jobs WHERE template_id IN ({keys}) GROUP BY template_id, variant";
 
 // The casts keep one decoding for both databases, whatever width an aggregate comes back in.
 const SEQUENCES_SQL: &str = "SELECT creator, CAST(COALESCE(MAX(creator_seq), 0) AS BIGINT) \
@@ -251,6 +290,7 @@ fn template_from_row(row: &AnyRow) -> Result<(Address, RewardTemplate)> {
             validity_days: optional_unsigned(row, "validity_days")?,
             golden_odds_bps,
         },
+        edition: optional_unsigned(row, "edition_size")?.map(EditionStock::new),
     };
     Ok((address(row, "creator")?, template))
 }

@@ -17,6 +17,7 @@ on_both_databases!(
     tips_that_earn_nothing_say_why,
     an_opt_in_requeues_the_fans_waiting_delivery,
     golden_nfts_follow_their_transfers,
+    an_edition_rewards_no_more_tips_than_it_has_units,
 );
 
 const GENESIS: &str = "testnet-v1.0";
@@ -369,4 +370,51 @@ async fn golden_nfts_follow_their_transfers(db: TestDb) {
     assert!(!report.has_minter_work());
     assert_eq!(owner_of(&db, 700).await, collector.to_string());
     assert_eq!(owner_of(&db, 701).await, fan.to_string(), "soulbound rewards are not followed");
+}
+
+/// Two units per variant; the draw never makes it golden, every 4th tip to the creator does.
+fn edition_sticker(creator: Address) -> Template {
+    let rules = RuleParameters {
+        threshold: Some(MicroAlgos(ALGO)),
+        golden_odds_bps: Some(0),
+        every_nth_tip: Some(4),
+        ..RuleParameters::default()
+    };
+    Template {
+        supply: Supply::Edition { size: 2 },
+        ..template(creator, TemplateKind::Sticker, "run", rules)
+    }
+}
+
+async fn an_edition_rewards_no_more_tips_than_it_has_units(db: TestDb) {
+    let store = db.open().await;
+    let creator = creator_with(&store, |c| vec![edition_sticker(c)]).await;
+    let fans: Vec<Address> = (0..5).map(|_| TestWallet::random().as_address()).collect();
+    let first: Vec<Tip> =
+        (0..3).map(|n| tip_of(50, n, creator, fans[n as usize], ALGO, "gm")).collect();
+    let second =
+        [tip_of(51, 0, creator, fans[3], ALGO, "gm"), tip_of(51, 1, creator, fans[4], ALGO, "gm")];
+
+    let report = store.ingest_batch(GENESIS, Round(50), &first, &[], Timestamp(1)).await.unwrap();
+    store.ingest_batch(GENESIS, Round(51), &second, &[], Timestamp(2)).await.unwrap();
+    let issued = jobs(&db).await;
+    let replay = store.ingest_batch(GENESIS, Round(51), &first, &[], Timestamp(3)).await.unwrap();
+
+    assert_eq!((report.new_tips, report.jobs_created), (3, 2));
+    let expected = vec![
+        job("TX-50-0", "sticker", "soulbound"),
+        job("TX-50-1", "sticker", "soulbound"),
+        job("TX-51-0", "sticker", "golden"),
+    ];
+    assert_eq!(issued, expected, "the 4th tip is golden, which has units left");
+    assert_eq!(replay, IngestReport::default());
+    assert_eq!(jobs(&db).await, expected);
+    let query = TipQuery { creator: Some(creator), fan: None, before: None, limit: 10 };
+    let page = store.list_tips(&query).await.unwrap();
+    let notes: Vec<(bool, String)> =
+        page.outcomes.into_iter().map(Option::unwrap).map(|o| (o.rewarded, o.note)).collect();
+    let sold_out = (false, "soulbound sticker edition sold out: all 2 issued".to_owned());
+    assert_eq!(notes[0], sold_out, "newest first: TX-51-1");
+    assert_eq!(notes[2], sold_out, "TX-50-2");
+    assert!(notes[1].0 && notes[3].0 && notes[4].0, "{notes:?}");
 }
