@@ -372,18 +372,11 @@ async fn golden_nfts_follow_their_transfers(db: TestDb) {
     assert_eq!(owner_of(&db, 701).await, fan.to_string(), "soulbound rewards are not followed");
 }
 
-/// Two units per variant; the draw never makes it golden, every 4th tip to the creator does.
+/// The sticker as an edition of two units per variant, golden on every 4th tip.
 fn edition_sticker(creator: Address) -> Template {
-    let rules = RuleParameters {
-        threshold: Some(MicroAlgos(ALGO)),
-        golden_odds_bps: Some(0),
-        every_nth_tip: Some(4),
-        ..RuleParameters::default()
-    };
-    Template {
-        supply: Supply::Edition { size: 2 },
-        ..template(creator, TemplateKind::Sticker, "run", rules)
-    }
+    let star = sticker(creator);
+    let rules = RuleParameters { every_nth_tip: Some(4), ..star.rules };
+    Template { supply: Supply::Edition { size: 2 }, rules, ..star }
 }
 
 async fn an_edition_rewards_no_more_tips_than_it_has_units(db: TestDb) {

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use sqlx::{AnyConnection, Connection, Executor};
 use tipforge_server::domain::{
-    ErrorClass, JobKey, JobState, Supply, TemplateKind, Timestamp, Variant,
+    ErrorClass, JobKey, JobState, Supply, Template, TemplateKind, Timestamp, Variant,
 };
 use tipforge_server::store::{EXPIRED_UNDELIVERED, RetryOutcome};
 
@@ -23,25 +23,24 @@ async fn insert_membership(net: &Net, tip: &str, fan: &str, starts: Timestamp, e
     db.close().await.unwrap();
 }
 
-async fn an_expired_membership_is_clawed_back_once_its_renewal_ends_too(db: Db) {
+/// A devnet and store whose creator sells memberships.
+async fn with_membership_template(db: Db) -> (Net, Template) {
     let net = Net::start(db).await;
     let mut template = sticker_template(net.creator, Supply::Unique);
     template.kind = TemplateKind::Membership;
     net.store.insert_template(&template).await.unwrap();
+    (net, template)
+}
+
+async fn an_expired_membership_is_clawed_back_once_its_renewal_ends_too(db: Db) {
+    let (net, template) = with_membership_template(db).await;
     let fan = net.funded(1_000_000).await;
     let bought = net.rewards_from(&template, fan.address(), Variant::Soulbound, 1).await.remove(0);
     let renewal = net.rewards_from(&template, fan.address(), Variant::Soulbound, 1).await.remove(0);
     let minter = net.minter();
     minter.run_once().await.unwrap();
     let asset = net.asset_of(&bought).await;
-    let params = net.algod.suggested_params().await.unwrap();
-    let opt_in = tipforge_server::minter::opt_in(fan.address(), asset, &params).unwrap();
-    let txn = tipforge_algo::Transaction::decode(
-        &base64::Engine::decode(&base64::engine::general_purpose::STANDARD, opt_in.transaction)
-            .unwrap(),
-    )
-    .unwrap();
-    net.submit(&txn.sign(&fan)).await;
+    opt_in(&net, &fan, asset).await;
     net.store.release_awaiting_optin(&fan.address(), asset, net.clock.now()).await.unwrap();
     for _ in 0..3 {
         minter.run_once().await.unwrap();
@@ -102,10 +101,7 @@ async fn given_up_for_expiry(net: &Net, key: &JobKey) {
 }
 
 async fn an_undelivered_membership_that_expires_is_given_up_and_never_delivered(db: Db) {
-    let net = Net::start(db).await;
-    let mut template = sticker_template(net.creator, Supply::Unique);
-    template.kind = TemplateKind::Membership;
-    net.store.insert_template(&template).await.unwrap();
+    let (net, template) = with_membership_template(db).await;
     let fan = net.funded(1_000_000).await;
     let minter = net.minter();
     let awaiting =
