@@ -14,12 +14,13 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, MicroAlgos, Round};
 
+use super::editions::count_issued;
 use super::row::{address, bigint, optional_unsigned, parsed, unsigned};
 use super::sql::{Value, placeholders, select_by_keys, select_by_pairs};
 use super::tips::{advance_watermark, insert_judged_tips};
 use super::{Result, Store, StoreError};
 use crate::domain::rules::{self, Counters, Evaluation, RewardTemplate, TipFacts};
-use crate::domain::{AssetMove, EditionStock, RuleParameters, TemplateId, Timestamp, Tip, Variant};
+use crate::domain::{AssetMove, EditionStock, RuleParameters, Timestamp, Tip};
 
 /// Rows per multi-row INSERT, well under both databases' parameter limits.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -233,35 +234,19 @@ impl Before {
         &mut self,
         transaction: &mut Transaction<'static, Any>,
     ) -> Result<()> {
-        let mut editions: HashMap<TemplateId, &mut EditionStock> = self
+        let editions = self
             .templates
             .values_mut()
             .flatten()
             .filter_map(|template| Some((template.id, template.edition.as_mut()?)))
             .collect();
-        if editions.is_empty() {
-            return Ok(());
-        }
-        let keys: Vec<_> = editions.keys().map(|id| vec![Value::Text(id.to_string())]).collect();
-        for row in select_by_keys(transaction, ISSUED_SQL, &keys).await? {
-            let (id, variant): (TemplateId, Variant) =
-                (parsed(&row, "template_id")?, parsed(&row, "variant")?);
-            let issued = unsigned(&row, "issued")?;
-            if let Some(stock) = editions.get_mut(&id) {
-                stock.set_issued(variant, issued);
-            }
-        }
-        Ok(())
+        count_issued(transaction, editions).await
     }
 }
 
 const TEMPLATES_SQL: &str = "SELECT id, creator, kind, name, edition_size, threshold_micro, \
     every_nth_tip, price_micro, validity_days, golden_odds_bps FROM templates \
     WHERE creator IN ({keys}) ORDER BY id";
-
-// Every job counts, dead ones too: an operator may still retry them, and each takes a unit.
-const ISSUED_SQL: &str = "SELECT template_id, variant, CAST(COUNT(*) AS BIGINT) AS issued \
-    FROM reward_jobs WHERE template_id IN ({keys}) GROUP BY template_id, variant";
 
 // The casts keep one decoding for both databases, whatever width an aggregate comes back in.
 const SEQUENCES_SQL: &str = "SELECT creator, CAST(COALESCE(MAX(creator_seq), 0) AS BIGINT) \

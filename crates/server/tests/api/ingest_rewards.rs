@@ -4,7 +4,8 @@
 use sqlx::{AnyConnection, Connection, Executor, Row};
 use tipforge_algo::{Address, AssetId, MicroAlgos, Round};
 use tipforge_server::domain::{
-    AssetMove, RuleParameters, Supply, Template, TemplateId, TemplateKind, Timestamp, Tip, TipQuery,
+    AssetMove, Remaining, RuleParameters, Supply, Template, TemplateId, TemplateKind, Timestamp,
+    Tip, TipQuery,
 };
 use tipforge_server::store::{IngestReport, Store};
 
@@ -410,4 +411,8 @@ async fn an_edition_rewards_no_more_tips_than_it_has_units(db: TestDb) {
     assert_eq!(notes[0], sold_out, "newest first: TX-51-1");
     assert_eq!(notes[2], sold_out, "TX-50-2");
     assert!(notes[1].0 && notes[3].0 && notes[4].0, "{notes:?}");
+    let templates = store.templates_of(&creator).await.unwrap();
+    let stocks = store.edition_stocks(&templates).await.unwrap();
+    let left = stocks[&templates[0].id].remaining();
+    assert_eq!(left, Remaining { soulbound: 0, golden: 1 });
 }

@@ -7,10 +7,11 @@ use serde::Serialize;
 use tipforge_algo::{Address, TxnBody};
 use utoipa::ToSchema;
 
+use crate::api::templates::RemainingView;
 use crate::creators::{ConfirmedCall, Registered, StatsSnapshot, UnsignedCall};
 use crate::domain::{
-    Contract, ContractState, CreatorProfile, Dashboard, FanTotal, Remaining, Supply,
-    TemplateRewards, Tip, TipTotals,
+    Contract, ContractState, CreatorProfile, Dashboard, FanTotal, Supply, TemplateRewards, Tip,
+    TipTotals,
 };
 
 #[derive(Serialize, ToSchema)]
@@ -187,13 +188,6 @@ pub(super) struct TemplateRewardsView {
     remaining: Option<RemainingView>,
 }
 
-/// Units of an edition left, by variant.
-#[derive(Serialize, ToSchema)]
-pub(super) struct RemainingView {
-    soulbound: u64,
-    golden: u64,
-}
-
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct DashboardView {
@@ -344,10 +338,7 @@ impl From<TemplateRewards> for TemplateRewardsView {
             nfts: template.nfts,
             rewards: template.rewards,
             platform_cost_micro_algos: template.platform_cost().0,
-            remaining: template.edition.map(|stock| {
-                let Remaining { soulbound, golden } = stock.remaining();
-                RemainingView { soulbound, golden }
-            }),
+            remaining: template.edition.map(|stock| stock.remaining().into()),
             name: template.name,
         }
     }
