@@ -50,6 +50,19 @@ impl Algod {
         Ok(Self { rest: RestClient::new(Service::Algod, url, token, timeout, retry, metrics)? })
     }
 
+    /// This client with GETs retried under `retry` instead; it shares the connections. A
+    /// caller with its own retry schedule (the minter's jobs) wants quick request-level retries
+    /// rather than the listener's patient ones.
+    #[must_use]
+    pub fn with_retry(&self, retry: RetryPolicy) -> Self {
+        Self { rest: self.rest.with_retry(retry) }
+    }
+
+    /// How this client retries GETs.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.rest.retry()
+    }
+
     /// The error counters this client feeds.
     pub fn metrics(&self) -> &Arc<ChainMetrics> {
         self.rest.metrics()
@@ -121,6 +134,14 @@ impl Algod {
             endpoint: SUBMIT,
             reason: err.to_string(),
         })
+    }
+
+    /// [`Self::submit`], sending the same bytes again under this client's retry policy while
+    /// the node fails transiently. Identical bytes are the same transactions (same ids), so a
+    /// repeat can never commit twice; but when an earlier try was taken after all, the repeat
+    /// is refused as a duplicate, which the caller must read as "perhaps sent".
+    pub async fn submit_retrying(&self, signed_group: Vec<u8>) -> Result<TxId> {
+        self.rest.retry().run(|| self.submit(signed_group.clone())).await
     }
 
     /// What the node knows of a transaction it saw recently; `NotFound` once it has forgotten.

@@ -173,6 +173,15 @@ impl RestClient {
         &self.metrics
     }
 
+    /// The same service (and connection pool) under another retry policy.
+    pub(crate) fn with_retry(&self, retry: RetryPolicy) -> Self {
+        Self { retry, ..self.clone() }
+    }
+
+    pub(crate) fn retry(&self) -> RetryPolicy {
+        self.retry
+    }
+
     /// GET with retries, parsing JSON.
     pub(crate) async fn get_json<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T> {
         let endpoint = call.endpoint;

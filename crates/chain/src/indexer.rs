@@ -53,6 +53,19 @@ impl Indexer {
         Ok(Self { rest: RestClient::new(Service::Indexer, url, token, timeout, retry, metrics)? })
     }
 
+    /// This client with GETs retried under `retry` instead; it shares the connections. A
+    /// caller with its own retry schedule (the minter's jobs) wants quick request-level retries
+    /// rather than the listener's patient ones.
+    #[must_use]
+    pub fn with_retry(&self, retry: RetryPolicy) -> Self {
+        Self { rest: self.rest.with_retry(retry) }
+    }
+
+    /// How this client retries GETs.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.rest.retry()
+    }
+
     /// Whether the indexer answers.
     pub async fn health(&self) -> Result<()> {
         self.rest.get_bytes(Call::get(HEALTH, "/health")).await.map(drop)

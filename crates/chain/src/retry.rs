@@ -26,6 +26,11 @@ impl RetryPolicy {
     /// No retries at all.
     pub const NONE: Self = Self { attempts: 1, first_delay: Duration::ZERO };
 
+    /// Five tries within three seconds (waits of 0.2, 0.4, 0.8 and 1.6 s), for callers that
+    /// run their own retry loop around each request — a listener cycle, a reward job — where
+    /// a long wait inside one request would only hold everything queued behind it.
+    pub const QUICK: Self = Self { attempts: 5, first_delay: Duration::from_millis(200) };
+
     /// The wait after failed try number `failed` (1-based).
     pub fn delay_after(&self, failed: u32) -> Duration {
         self.first_delay.saturating_mul(1 << failed.saturating_sub(1).min(16))

@@ -24,7 +24,7 @@ use crate::minter::Minter;
 use crate::network::{Network, NetworkError};
 use crate::observability;
 use crate::rate_limit::{IpRateLimiter, TrustedProxies};
-use crate::store::{Store, StoreError};
+use crate::store::{Backend, Store, StoreError};
 use crate::supervisor::{RunError, Supervisor};
 use crate::sweeper::Sweeper;
 use crate::templates::{self, TemplateService};
@@ -99,6 +99,16 @@ pub async fn build(config: Config) -> Result<App, StartupError> {
         .map_err(|source| StartupError::DataDir { path: config.data_dir.clone(), source })?;
     let store = Store::open(config.database_url().expose()).await?;
     let clock = Clock::default();
+    if store.backend() == Backend::Sqlite {
+        // A SQLite database is one instance's: a lease or job claim found at start-up belongs
+        // to a process that died holding it, and is taken over at once rather than after it
+        // runs out.
+        let leases = store.release_all_leases().await?;
+        let claims = store.release_claims(clock.now()).await?;
+        if leases + claims > 0 {
+            tracing::info!(leases, claims, "took over what a stopped process held");
+        }
+    }
     let (ipfs, remote_pinning) = templates::backend::open(&config.ipfs, &config.data_dir).await?;
     let templates =
         TemplateService::new(store.clone(), ipfs.clone(), remote_pinning, clock.clone());

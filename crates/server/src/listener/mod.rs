@@ -11,8 +11,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures::{StreamExt, stream};
 use tipforge_algo::{Address, AppId, Round};
-use tipforge_chain::{Algod, ErrorKind, Indexer, TransactionQuery, fetch_blocks};
+use tipforge_chain::{Algod, ErrorKind, Indexer, RetryPolicy, TransactionQuery};
 use tokio::sync::{Notify, OnceCell};
 use tokio_util::sync::CancellationToken;
 
@@ -35,6 +36,10 @@ pub struct ListenerConfig {
     /// How long the ingest lease lasts unless renewed; an instance that stops renewing it is
     /// taken over after this long. Several poll intervals, so one slow cycle does not lose it.
     pub lease_ttl: Duration,
+    /// How the listener's node requests are retried. Quick: a read that keeps failing ends
+    /// the cycle early (rounds read so far are committed) and the next cycle tries again,
+    /// rather than every later round waiting behind one request's long back-off.
+    pub request_retry: RetryPolicy,
 }
 
 impl Default for ListenerConfig {
@@ -44,6 +49,7 @@ impl Default for ListenerConfig {
             fetch_concurrency: 8,
             poll_interval: Duration::from_secs(1),
             lease_ttl: Duration::from_secs(3),
+            request_retry: RetryPolicy::QUICK,
         }
     }
 }
@@ -91,10 +97,12 @@ pub struct Listener {
 }
 
 /// What a range of rounds holds for us.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Scan {
     tips: Vec<Tip>,
     moves: Vec<AssetMove>,
+    /// The last round read: the batch's end, or earlier when the node failed part-way.
+    through: Round,
 }
 
 impl Listener {
@@ -107,6 +115,8 @@ impl Listener {
         clock: Clock,
         config: ListenerConfig,
     ) -> Self {
+        let algod = algod.with_retry(config.request_retry);
+        let indexer = indexer.map(|indexer| indexer.with_retry(config.request_retry));
         let instance_id = uuid::Uuid::now_v7().to_string();
         let metrics = Arc::new(ListenerMetrics::new(&config, instance_id.clone()));
         let network = OnceCell::new();
@@ -231,7 +241,7 @@ impl Listener {
         let from = watermark.next();
         let to = Round(current.0.min(watermark.0 + self.config.max_rounds_per_cycle.max(1)));
         let apps = self.known_apps().await?;
-        let Scan { tips, moves } = self.scan(from, to, &apps).await?;
+        let Scan { tips, moves, through: to } = self.scan(from, to, &apps).await?;
         self.metrics.heartbeat();
         let now = self.clock.now();
         let expires = now.plus(self.config.lease_ttl);
@@ -279,28 +289,42 @@ impl Listener {
         Ok(contracts.into_iter().map(|contract| (contract.app_id, contract.creator)).collect())
     }
 
-    /// The tips and asset transfers in rounds `from..=to`, in chain order.
+    /// The tips and asset transfers in rounds `from..=to`, in chain order. When the node
+    /// fails after some rounds were read, those rounds are returned alone, so that they are
+    /// committed: a flaky node slows ingest down but cannot stall it, however far behind.
     async fn scan(
         &self,
         from: Round,
         to: Round,
         apps: &HashMap<AppId, Address>,
     ) -> Result<Scan, ListenerError> {
-        match fetch_blocks(&self.algod, from, to, self.config.fetch_concurrency).await {
-            Ok(blocks) => {
-                let mut scan = Scan::default();
-                for block in &blocks {
-                    scan.tips.extend(extract::tips_in_block(block, apps)?);
-                    scan.moves.extend(extract::moves_in_block(block)?);
+        let mut blocks = stream::iter(from.0..=to.0)
+            .map(|round| self.algod.block(Round(round)))
+            .buffered(self.config.fetch_concurrency.max(1));
+        let mut scan = Scan { tips: Vec::new(), moves: Vec::new(), through: from };
+        let mut read = 0_u64;
+        while let Some(fetched) = blocks.next().await {
+            match fetched {
+                Ok(block) => {
+                    scan.tips.extend(extract::tips_in_block(&block, apps)?);
+                    scan.moves.extend(extract::moves_in_block(&block)?);
+                    scan.through = block.round;
+                    read += 1;
                 }
-                Ok(scan)
+                Err(err) if read > 0 => {
+                    tracing::debug!(target: "listener", error = %err, through = %scan.through, "reading blocks stopped early");
+                    return Ok(scan);
+                }
+                Err(err) if err.kind() == ErrorKind::NotFound => {
+                    return match &self.indexer {
+                        Some(indexer) => self.scan_indexer(indexer, from, to, apps).await,
+                        None => Err(ListenerError::RoundsUnavailable { from, to }),
+                    };
+                }
+                Err(err) => return Err(err.into()),
             }
-            Err(err) if err.kind() == ErrorKind::NotFound => match &self.indexer {
-                Some(indexer) => self.scan_indexer(indexer, from, to, apps).await,
-                None => Err(ListenerError::RoundsUnavailable { from, to }),
-            },
-            Err(err) => Err(err.into()),
         }
+        Ok(scan)
     }
 
     /// Catch-up for rounds algod has pruned: one search over the whole range for application
@@ -314,7 +338,7 @@ impl Listener {
         apps: &HashMap<AppId, Address>,
     ) -> Result<Scan, ListenerError> {
         tracing::info!(target: "listener", %from, %to, "catching up through the indexer");
-        let mut scan = Scan::default();
+        let mut scan = Scan { tips: Vec::new(), moves: Vec::new(), through: to };
         for txn in search(indexer, from, to, "appl").await? {
             scan.tips.extend(extract::tips_in_indexer_transaction(&txn, apps)?);
         }

@@ -334,14 +334,16 @@ impl Batch<'_> {
         Ok(ready)
     }
 
-    /// Sends the stored transactions of `jobs` concurrently and tracks those the node took.
+    /// Sends the stored transactions of `jobs` concurrently and tracks those the node took. A
+    /// send the node fails transiently is repeated with the same bytes at once: a glitch costs
+    /// a moment, not the job's minute-long retry.
     async fn send(&mut self, jobs: Vec<usize>) -> Result<(), MinterError> {
         let inner = self.inner;
         let sends: Vec<_> = jobs
             .into_iter()
             .filter_map(|index| {
                 let bytes = self.inflight(index)?.signed.clone();
-                Some(Box::pin(async move { (index, inner.algod.submit(bytes).await) }))
+                Some(Box::pin(async move { (index, inner.algod.submit_retrying(bytes).await) }))
             })
             .collect();
         let results: Vec<_> =

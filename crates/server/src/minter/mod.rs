@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tipforge_algo::SecretKey;
-use tipforge_chain::{Algod, ChainError, Indexer};
+use tipforge_chain::{Algod, ChainError, Indexer, RetryPolicy};
 use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -54,6 +54,10 @@ pub struct MinterConfig {
     pub validity_rounds: u64,
     /// How often expired memberships are looked for and revoked.
     pub revoke_interval: Duration,
+    /// How the minter's node requests are retried when the node fails transiently. Quick and
+    /// short: a job that still fails falls back to its own retry schedule (60 s and more),
+    /// and a batch is never held up by one slow request for long.
+    pub request_retry: RetryPolicy,
 }
 
 impl Default for MinterConfig {
@@ -68,6 +72,7 @@ impl Default for MinterConfig {
             confirm_timeout: Duration::from_secs(30),
             validity_rounds: 100,
             revoke_interval: Duration::from_secs(60),
+            request_retry: RetryPolicy::QUICK,
         }
     }
 }
@@ -131,6 +136,8 @@ impl Minter {
         config: MinterConfig,
         wake: Arc<Notify>,
     ) -> Self {
+        let algod = algod.with_retry(config.request_retry);
+        let indexer = indexer.map(|indexer| indexer.with_retry(config.request_retry));
         let signing = Arc::new(Semaphore::new(config.signing_threads.max(1)));
         let metrics = Arc::new(MinterMetrics::new());
         let inner =

@@ -79,6 +79,20 @@ impl Store {
         Ok(LeaseState { held: current.as_deref() == Some(holder), holder: current, expires_at })
     }
 
+    /// Frees every network's lease, whoever holds it. Only for a database one instance uses
+    /// (SQLite), at start-up: any holder then is a process that died without releasing it, and
+    /// the listener need not wait for its lease to run out.
+    pub async fn release_all_leases(&self) -> Result<u64> {
+        let freed = sqlx::query(
+            "UPDATE listener_state SET lease_holder = NULL, lease_expires_at = NULL \
+             WHERE lease_holder IS NOT NULL",
+        )
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(freed)
+    }
+
     /// Gives the lease of network `genesis_hash` up if `holder` has it, so another instance
     /// takes over at once instead of after the lease runs out.
     pub async fn release_lease(&self, genesis_hash: &str, holder: &str) -> Result<()> {

@@ -196,6 +196,25 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Makes every job claimed by a batch in progress due at `now`. Only for a database one
+    /// instance uses (SQLite), at start-up: such claims are then a dead process's, and waiting
+    /// for them to lapse would hold those rewards back for the whole claim timeout. Safe even
+    /// if that process lived on: its writes name its claim and are refused once the job is
+    /// claimed again, and a stored transaction is looked up before anything is re-signed.
+    /// Failed jobs keep their retry schedule.
+    pub async fn release_claims(&self, now: Timestamp) -> Result<u64> {
+        let freed = sqlx::query(
+            "UPDATE reward_jobs SET claim_token = NULL, next_attempt_at = $1 \
+             WHERE claim_token IS NOT NULL AND next_attempt_at > $1 \
+             AND state IN ('queued', 'minting', 'minted', 'delivering')",
+        )
+        .bind(now.0)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(freed)
+    }
+
     /// Stores each job's signed transaction before it is sent (the write-ahead), moving the job
     /// to `state` (minting or delivering), in one transaction. A job whose claim was taken over
     /// by another worker is left alone; the answer says, job by job, which were written, and

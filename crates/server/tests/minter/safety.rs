@@ -4,8 +4,11 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use tipforge_algo::SecretKey;
+use tipforge_chain::RetryPolicy;
 use tipforge_devnet::FaultConfig;
-use tipforge_server::domain::{JobKey, JobState, Variant};
+use tipforge_server::domain::{ErrorClass, JobKey, JobState, Variant};
+use tipforge_server::minter::MinterConfig;
+use tipforge_server::store::JobFailure;
 
 use crate::support::{Db, Net, minter_config};
 
@@ -108,11 +111,60 @@ async fn a_restart_after_the_mints_confirmed_settles_them_without_minting_again_
     a_restart_after_the_mints_confirmed_settles_them_without_minting_again(Db::Postgres).await;
 }
 
+async fn claims_of_a_process_that_died_are_taken_over_at_start_up(db: Db) {
+    let net = Net::start(db).await;
+    let jobs = net.rewards(SecretKey::generate().address(), Variant::Soulbound, 6).await;
+    net.devnet.node().set_paused(true);
+    let doomed = net.minter();
+    let running = tokio::spawn(async move { doomed.run_once().await });
+    until_sent_and_pooled(&net, &jobs).await;
+    running.abort();
+    let _ = running.await;
+    // Another job failed a moment ago and waits for its retry: its schedule must hold.
+    let waiting = net.reward(SecretKey::generate().address(), Variant::Soulbound).await;
+    let now = net.clock.now();
+    let later = now.plus(Duration::from_secs(60));
+    let claimed = net.store.claim_reward_jobs("other", now, later, 10).await.unwrap();
+    assert_eq!(claimed.len(), 1, "only the new job is free");
+    let failure = JobFailure {
+        key: waiting.clone(),
+        class: ErrorClass::Transient,
+        reason: "the node was unavailable".into(),
+        next_attempt_at: later,
+        dead: false,
+        keep_inflight: false,
+    };
+    net.store.fail_reward_job("other", &failure, now).await.unwrap();
+    net.devnet.node().set_paused(false);
+
+    // What start-up does on a database only this process uses; no clock advance.
+    assert_eq!(net.store.release_claims(now).await.unwrap(), jobs.len() as u64);
+    let successor = net.minter();
+    let report = successor.run_once().await.unwrap();
+
+    assert_eq!((report.claimed, report.minted), (jobs.len(), jobs.len()));
+    net.drain(&successor, 5).await;
+    assert_one_asset_per_job(&net, &jobs).await;
+    assert_eq!(net.state(&waiting).await, JobState::Failed);
+}
+
+#[tokio::test]
+async fn claims_of_a_process_that_died_are_taken_over_at_start_up_sqlite() {
+    claims_of_a_process_that_died_are_taken_over_at_start_up(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn claims_of_a_process_that_died_are_taken_over_at_start_up_postgres() {
+    claims_of_a_process_that_died_are_taken_over_at_start_up(Db::Postgres).await;
+}
+
 async fn unavailable_node_ends_with_exactly_one_asset_per_job(db: Db) {
     let net = Net::start(db).await;
     let jobs = net.rewards(SecretKey::generate().address(), Variant::Soulbound, 30).await;
     net.devnet.faults().set(FaultConfig { unavailable_per_mille: 200, ..FaultConfig::default() });
-    let minter = net.minter();
+    // Without request-level retries every fault reaches the jobs' own retry schedule.
+    let minter =
+        net.minter_with(MinterConfig { request_retry: RetryPolicy::NONE, ..minter_config() });
 
     for _ in 0..100 {
         // A batch may fail outright; its jobs come back when their claim lapses.

@@ -108,6 +108,7 @@ pub(crate) fn minter_config() -> MinterConfig {
         workers: 1,
         poll_interval: Duration::from_millis(50),
         confirm_timeout: Duration::from_secs(10),
+        request_retry: retry(),
         ..MinterConfig::default()
     }
 }
