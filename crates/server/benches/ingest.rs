@@ -2,7 +2,8 @@
 //! Tips judged and stored per second: batches of 500 new tips from 100 fans to 5 creators (each
 //! with a sticker, a membership and a loyalty badge template), each batch in one transaction
 //! with its reward jobs, loyalty counters and memberships, on SQLite and on PostgreSQL (when
-//! `TEST_POSTGRES_URL` or the default test server answers).
+//! `TEST_POSTGRES_URL` or the default test server answers). The `_edition` runs give every
+//! template an edition supply, so each batch also counts the units its editions have issued.
 //!
 //! `cargo bench -p tipforge-server --bench ingest` (add `--profile dev` to skip an optimized
 //! build; the figures in the README were taken so)
@@ -28,13 +29,18 @@ fn address(tag: &str, n: u64) -> Address {
     Address(sha512_256(format!("{tag}{n}").as_bytes()))
 }
 
-fn template(creator: Address, kind: TemplateKind, rules: RuleParameters) -> Template {
+fn template(
+    creator: Address,
+    kind: TemplateKind,
+    rules: RuleParameters,
+    supply: Supply,
+) -> Template {
     Template {
         id: TemplateId::generate(),
         creator,
         kind,
         name: kind.as_str().to_owned(),
-        supply: Supply::Unique,
+        supply,
         image_cid: "bafkimage".to_owned(),
         image_mime: "image/png".to_owned(),
         metadata_cid: "bafkmeta".to_owned(),
@@ -45,7 +51,7 @@ fn template(creator: Address, kind: TemplateKind, rules: RuleParameters) -> Temp
     }
 }
 
-async fn prepared(url: &str) -> Store {
+async fn prepared(url: &str, supply: Supply) -> Store {
     let store = Store::open(url).await.expect("the store opens");
     for n in 0..CREATORS {
         let creator = address("creator", n);
@@ -66,7 +72,8 @@ async fn prepared(url: &str) -> Store {
             (TemplateKind::Membership, RuleParameters::default()),
             (TemplateKind::LoyaltyBadge, RuleParameters::default()),
         ] {
-            store.insert_template(&template(creator, kind, rules)).await.expect("template");
+            let template = template(creator, kind, rules, supply);
+            store.insert_template(&template).await.expect("template");
         }
     }
     store
@@ -90,8 +97,8 @@ fn batch(counter: &AtomicU64) -> (Round, Vec<Tip>) {
     (Round((first + BATCH) / 10 + 1), tips)
 }
 
-fn ingest_on(criterion: &mut Criterion, runtime: &Runtime, name: &str, url: &str) {
-    let store = runtime.block_on(prepared(url));
+fn ingest_on(criterion: &mut Criterion, runtime: &Runtime, name: &str, url: &str, supply: Supply) {
+    let store = runtime.block_on(prepared(url, supply));
     let counter = AtomicU64::new(0);
     let mut group = criterion.benchmark_group("ingest");
     group.throughput(Throughput::Elements(BATCH));
@@ -106,10 +113,11 @@ fn ingest_on(criterion: &mut Criterion, runtime: &Runtime, name: &str, url: &str
     group.finish();
 }
 
-fn postgres(runtime: &Runtime) -> Option<(String, String)> {
+/// A fresh database `tipforge_bench_<pid><suffix>` on the test server, with the admin URL.
+fn postgres(runtime: &Runtime, suffix: &str) -> Option<(String, String)> {
     let admin = std::env::var("TEST_POSTGRES_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
-    let name = format!("tipforge_bench_{}", std::process::id());
+    let name = format!("tipforge_bench_{}{suffix}", std::process::id());
     runtime.block_on(async {
         let mut connection = AnyConnection::connect(&admin).await.ok()?;
         connection.execute(format!("CREATE DATABASE {name}").as_str()).await.ok()?;
@@ -122,10 +130,14 @@ fn ingest(criterion: &mut Criterion) {
     sqlx::any::install_default_drivers();
     let runtime = Runtime::new().expect("a runtime");
     let dir = tempfile::TempDir::new().expect("a directory");
-    let sqlite = format!("sqlite://{}?mode=rwc", dir.path().join("bench.db").display());
-    ingest_on(criterion, &runtime, "sqlite", &sqlite);
-    if let Some((admin, url)) = postgres(&runtime) {
-        ingest_on(criterion, &runtime, "postgres", &url);
+    // Large enough that no batch sells out: every reward is issued and counted.
+    let edition = Supply::Edition { size: 1_000_000_000 };
+    for (suffix, supply) in [("", Supply::Unique), ("_edition", edition)] {
+        let sqlite = dir.path().join(format!("bench{suffix}.db"));
+        let sqlite = format!("sqlite://{}?mode=rwc", sqlite.display());
+        ingest_on(criterion, &runtime, &format!("sqlite{suffix}"), &sqlite, supply);
+        let Some((admin, url)) = postgres(&runtime, suffix) else { continue };
+        ingest_on(criterion, &runtime, &format!("postgres{suffix}"), &url, supply);
         runtime.block_on(async {
             let mut connection = AnyConnection::connect(&admin).await.expect("admin");
             let (_, name) = url.rsplit_once('/').expect("a database URL");

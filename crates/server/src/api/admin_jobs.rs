@@ -126,7 +126,7 @@ async fn list(
     responses(
         (status = 200, description = "The job, due again", body = JobView),
         (status = 404, description = "No such job"),
-        (status = 409, description = "The job is not dead"),
+        (status = 409, description = "The job is not dead, or delivers a revoked membership"),
     ),
     security(("bearer" = []))
 )]
@@ -143,6 +143,10 @@ async fn retry(
         RetryOutcome::NotFound => return Err(ApiError::NotFound { what: "reward job" }),
         RetryOutcome::NotDead(job_state) => {
             return Err(ApiError::Conflict { reason: format!("the job is {job_state}, not dead") });
+        }
+        RetryOutcome::MembershipRevoked => {
+            let reason = "the job delivers a membership that has expired and been revoked";
+            return Err(ApiError::Conflict { reason: reason.to_owned() });
         }
     }
     tracing::info!(target: "api", job = %key, operator = %admin.wallet, "dead job retried");

@@ -17,8 +17,7 @@ use super::extract::{self, QueryParams};
 use super::nfts::NftView;
 use super::{ApiError, ApiResult, AppState, Envelope};
 use crate::domain::{
-    Delivery, FanStats, Nft, NftCursor, NftPage, NftQuery, NftTotals, NftVariant, TemplateKind,
-    Volume,
+    Delivery, FanStats, Nft, NftCursor, NftPage, NftQuery, NftTotals, TemplateKind, Variant, Volume,
 };
 
 mod odds;
@@ -278,7 +277,7 @@ impl ListParams {
             creator: self.creator.map(|text| extract::wallet("creator", &text)).transpose()?,
             variant: self
                 .variant
-                .map(|text| text.parse::<NftVariant>())
+                .map(|text| text.parse::<Variant>())
                 .transpose()
                 .map_err(|reason| ApiError::invalid("variant", reason))?,
             delivery,
@@ -308,7 +307,7 @@ impl NftPageMeta {
     }
 }
 
-const VARIANTS: [NftVariant; 2] = [NftVariant::Soulbound, NftVariant::Golden];
+const VARIANTS: [Variant; 2] = [Variant::Soulbound, Variant::Golden];
 const KINDS: [TemplateKind; 4] = [
     TemplateKind::Sticker,
     TemplateKind::LoyaltyBadge,
@@ -316,7 +315,7 @@ const KINDS: [TemplateKind; 4] = [
     TemplateKind::Collectible,
 ];
 
-fn by_variant(counts: &[(NftVariant, u64)]) -> BTreeMap<&'static str, u64> {
+fn by_variant(counts: &[(Variant, u64)]) -> BTreeMap<&'static str, u64> {
     VARIANTS.iter().map(|variant| (variant.as_str(), count_of(counts, variant))).collect()
 }
 

@@ -12,7 +12,9 @@ use utoipa::ToSchema;
 use super::docs::ErrorBody;
 use super::extract::{self, Authenticated};
 use super::{ApiError, ApiResult, AppState, Envelope, NoMeta};
-use crate::domain::{Role, Supply, Template, TemplateId, User};
+use std::collections::HashMap;
+
+use crate::domain::{EditionStock, Remaining, Role, Supply, Template, TemplateId, User};
 use crate::templates::image::{self, MAX_IMAGE_BYTES};
 use crate::templates::{FormFields, TemplateDraft, TemplateError};
 
@@ -70,6 +72,23 @@ struct TemplateView {
     validity_days: Option<u64>,
     /// RFC 3339, UTC.
     created_at: String,
+    /// Editions: the units of each variant that no reward has taken yet. A tip that earns a
+    /// variant with none left is recorded as "sold out" and rewarded nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remaining: Option<RemainingView>,
+}
+
+/// Units of an edition left, by variant.
+#[derive(Serialize, ToSchema)]
+pub(super) struct RemainingView {
+    soulbound: u64,
+    golden: u64,
+}
+
+impl From<Remaining> for RemainingView {
+    fn from(Remaining { soulbound, golden }: Remaining) -> Self {
+        Self { soulbound, golden }
+    }
 }
 
 /// The upload form (`multipart/form-data`). Parameters that do not apply to the kind are
@@ -172,7 +191,9 @@ async fn list(
 ) -> ApiResult<Envelope<Vec<TemplateView>>> {
     let creator = extract::wallet("wallet", &wallet)?;
     let templates = state.templates.list(&creator).await?;
-    Ok(Envelope::new(templates.into_iter().map(TemplateView::from).collect()))
+    let stocks = state.templates.stocks(&templates).await?;
+    let views = templates.into_iter().map(|template| TemplateView::with_stock(template, &stocks));
+    Ok(Envelope::new(views.collect()))
 }
 
 /// One template.
@@ -189,7 +210,8 @@ async fn show(
     Path(id): Path<String>,
 ) -> ApiResult<Envelope<TemplateView>> {
     let template = state.templates.get(template_id(&id)?).await?;
-    Ok(Envelope::new(TemplateView::from(template)))
+    let stocks = state.templates.stocks(std::slice::from_ref(&template)).await?;
+    Ok(Envelope::new(TemplateView::with_stock(template, &stocks)))
 }
 
 /// Delete one of your templates; refused (409) once a reward references it.
@@ -230,6 +252,15 @@ fn multipart_error(err: MultipartError) -> TemplateError {
     TemplateError::Multipart { reason: err.body_text(), too_large }
 }
 
+impl TemplateView {
+    /// The template with what is left of its edition, as counted in `stocks`.
+    fn with_stock(template: Template, stocks: &HashMap<TemplateId, EditionStock>) -> Self {
+        let remaining = stocks.get(&template.id).map(|stock| stock.remaining().into());
+        Self { remaining, ..Self::from(template) }
+    }
+}
+
+/// A template as if none of its rewards were issued yet (a new one).
 impl From<Template> for TemplateView {
     fn from(template: Template) -> Self {
         let (supply, edition_size) = match template.supply {
@@ -258,6 +289,7 @@ impl From<Template> for TemplateView {
             price_micro_algos: rules.price.map(|amount| amount.0),
             validity_days: rules.validity_days,
             created_at: template.created_at.to_string(),
+            remaining: edition_size.map(|size| EditionStock::new(size).remaining().into()),
         }
     }
 }

@@ -4,7 +4,7 @@ use std::fmt;
 
 use tipforge_algo::{Address, AppId, MicroAlgos, Round, TxId};
 
-use super::{Contract, Supply, TemplateId, TemplateKind, Timestamp, User};
+use super::{Contract, EditionStock, Supply, TemplateId, TemplateKind, Timestamp, User};
 
 /// The smallest tip a creator's contract accepts, in µAlgo, within the range TipForge allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -215,6 +215,8 @@ pub struct TemplateRewards {
     /// Rewards from it that reached the chain (jobs minted, delivering, delivered or awaiting
     /// an opt-in): what the platform has paid for.
     pub rewards: u64,
+    /// An edition's units issued so far, by variant; `None` for unique templates.
+    pub edition: Option<EditionStock>,
 }
 
 impl TemplateRewards {

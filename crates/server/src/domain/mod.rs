@@ -3,6 +3,7 @@
 mod challenge;
 mod contract;
 mod creator;
+mod edition;
 pub mod golden;
 mod nft;
 mod reward_job;
@@ -20,7 +21,8 @@ pub use creator::{
     Claim, ClaimToken, ContractState, CreatorProfile, Dashboard, FanTotal, MinTip, Registration,
     RegistrationState, SentCreate, TemplateRewards, TipTotals, Username, reward_cost,
 };
-pub use nft::{Delivery, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals, NftVariant};
+pub use edition::{EditionStock, Remaining};
+pub use nft::{Delivery, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals};
 pub use reward_job::{
     ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, Variant,
 };

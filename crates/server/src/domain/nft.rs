@@ -1,51 +1,13 @@
 //! Minted rewards as fans see them: the NFT, its template, and the cursor that pages through a
 //! fan's collection.
 
-use std::fmt;
 use std::str::FromStr;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use tipforge_algo::{Address, AssetId};
 
-use super::{TemplateId, TemplateKind, Timestamp};
-
-/// Whether a reward is bound to its owner or may be traded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum NftVariant {
-    /// Frozen in the owner's account; the platform keeps clawback.
-    Soulbound,
-    /// Freely transferable.
-    Golden,
-}
-
-impl NftVariant {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Soulbound => "soulbound",
-            Self::Golden => "golden",
-        }
-    }
-}
-
-impl fmt::Display for NftVariant {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for NftVariant {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "soulbound" => Ok(Self::Soulbound),
-            "golden" => Ok(Self::Golden),
-            other => Err(format!("unknown variant {other:?}")),
-        }
-    }
-}
+use super::{TemplateId, TemplateKind, Timestamp, Variant};
 
 /// Whether the asset has reached its owner's account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,7 +63,7 @@ pub struct Nft {
     /// What it rewards.
     pub kind: TemplateKind,
     /// Soulbound or golden.
-    pub variant: NftVariant,
+    pub variant: Variant,
     /// Whether it is in the owner's account yet.
     pub delivery: Delivery,
     /// The transaction that delivered it, once delivered.
@@ -162,7 +124,7 @@ pub struct NftQuery {
     /// Only rewards from this creator.
     pub creator: Option<Address>,
     /// Only this variant.
-    pub variant: Option<NftVariant>,
+    pub variant: Option<Variant>,
     /// Only NFTs in this delivery state.
     pub delivery: Option<Delivery>,
     /// Only NFTs older than this position (the previous page's cursor).
@@ -177,7 +139,7 @@ pub struct NftTotals {
     /// All of them.
     pub total: u64,
     /// By variant.
-    pub by_variant: Vec<(NftVariant, u64)>,
+    pub by_variant: Vec<(Variant, u64)>,
     /// By kind.
     pub by_kind: Vec<(TemplateKind, u64)>,
     /// Those still awaiting the owner's opt-in.
@@ -210,12 +172,12 @@ mod tests {
 
     #[test]
     fn variants_and_delivery_states_parse_their_stored_spelling() {
-        for variant in [NftVariant::Soulbound, NftVariant::Golden] {
+        for variant in [Variant::Soulbound, Variant::Golden] {
             assert_eq!(variant.as_str().parse(), Ok(variant));
         }
         for delivery in [Delivery::Delivered, Delivery::AwaitingOptin] {
             assert_eq!(delivery.as_str().parse(), Ok(delivery));
         }
-        assert!("shiny".parse::<NftVariant>().is_err());
+        assert!("shiny".parse::<Variant>().is_err());
     }
 }

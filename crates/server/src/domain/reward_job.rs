@@ -12,9 +12,11 @@ use tipforge_algo::{Address, AssetId, Round, TxId};
 use super::{Template, TemplateId, TemplateKind, Timestamp};
 
 macro_rules! spelled_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident ($noun:literal) {
+        $($(#[$vdoc:meta])* $variant:ident => $text:literal),+ $(,)?
+    }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
         #[serde(rename_all = "snake_case")]
         pub enum $name {
             $($(#[$vdoc])* $variant),+
@@ -35,7 +37,7 @@ macro_rules! spelled_enum {
             fn from_str(text: &str) -> Result<Self, Self::Err> {
                 match text {
                     $($text => Ok(Self::$variant),)+
-                    other => Err(format!("unknown {} {other:?}", stringify!($name))),
+                    other => Err(format!(concat!("unknown ", $noun, " {:?}"), other)),
                 }
             }
         }
@@ -50,7 +52,7 @@ macro_rules! spelled_enum {
 
 spelled_enum!(
     /// Where a reward job is in its life.
-    JobState {
+    JobState ("job state") {
         /// Waiting to be minted.
         Queued => "queued",
         /// Its mint transaction is in flight.
@@ -71,8 +73,9 @@ spelled_enum!(
 );
 
 spelled_enum!(
-    /// Which asset a reward is.
-    Variant {
+    /// Which asset a reward is, and so how it is held: the rules pick it, jobs mint it, NFTs
+    /// carry it.
+    Variant ("variant") {
         /// Frozen in the fan's account and recoverable by the platform (clawback).
         Soulbound => "soulbound",
         /// A transferable asset the fan owns outright.
@@ -82,7 +85,7 @@ spelled_enum!(
 
 spelled_enum!(
     /// What kind of failure stopped a job, which decides how it is retried.
-    ErrorClass {
+    ErrorClass ("error class") {
         /// The network or node hiccupped: retried with backoff.
         Transient => "transient",
         /// The node refused the transaction or the job's input is invalid: retried once to

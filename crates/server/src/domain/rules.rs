@@ -8,6 +8,10 @@
 //! highest threshold it reaches. Independently of the memo, every Nth tip of at least 0.5 ALGO
 //! from one fan to one creator earns a loyalty badge. Memos are compared trimmed and
 //! case-insensitively, on their lossy UTF-8 text.
+//!
+//! A template with an edition supply has `size` units of each variant and no more: once every
+//! unit of the variant a tip earns has been issued, the reward is withheld ("sold out") rather
+//! than queued for a delivery that could never succeed.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -16,7 +20,9 @@ use std::time::Duration;
 use tipforge_algo::{Address, MicroAlgos, TxId};
 
 use super::golden::{self, GoldenOdds};
-use super::{RuleParameters, Template, TemplateId, TemplateKind, Timestamp};
+use super::{
+    EditionStock, RuleParameters, Supply, Template, TemplateId, TemplateKind, Timestamp, Variant,
+};
 
 /// The membership price when a template sets none: 5 ALGO.
 pub const DEFAULT_MEMBERSHIP_PRICE: MicroAlgos = MicroAlgos(5_000_000);
@@ -45,15 +51,23 @@ pub struct RewardTemplate {
     pub name: String,
     /// When to award it.
     pub rules: RuleParameters,
+    /// An edition's units issued so far; `None` for unique templates, which never run out.
+    pub edition: Option<EditionStock>,
 }
 
+/// The template as if none of its rewards were issued yet.
 impl From<&Template> for RewardTemplate {
     fn from(template: &Template) -> Self {
+        let edition = match template.supply {
+            Supply::Unique => None,
+            Supply::Edition { size } => Some(EditionStock::new(size)),
+        };
         Self {
             id: template.id,
             kind: template.kind,
             name: template.name.clone(),
             rules: template.rules,
+            edition,
         }
     }
 }
@@ -86,25 +100,6 @@ pub struct Counters {
     pub membership_expires: Option<Timestamp>,
 }
 
-/// Which asset variant a reward gets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Variant {
-    /// Frozen, clawback by the platform: stays with the fan.
-    Soulbound,
-    /// Transferable.
-    Golden,
-}
-
-impl Variant {
-    /// The stored spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Soulbound => "soulbound",
-            Self::Golden => "golden",
-        }
-    }
-}
-
 /// One reward a tip earned.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
@@ -129,6 +124,21 @@ pub enum NoReward {
     BelowStickerThresholds,
     /// A membership or collectible memo with an amount below every price.
     PriceNotReached(TemplateKind),
+    /// The reward was earned, but its edition has no unit of its variant left.
+    SoldOut(SoldOut),
+}
+
+/// A reward withheld because every unit of its edition's variant was already issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoldOut {
+    /// What kind of reward.
+    pub kind: TemplateKind,
+    /// The template whose edition ran out.
+    pub template: TemplateId,
+    /// The variant that ran out (the other may have units left).
+    pub variant: Variant,
+    /// The edition's size: how many were issued.
+    pub size: u64,
 }
 
 impl NoReward {
@@ -143,6 +153,7 @@ impl NoReward {
             Self::BelowStickerThresholds => "below_sticker_thresholds",
             Self::PriceNotReached(TemplateKind::Membership) => "membership_price_not_reached",
             Self::PriceNotReached(_) => "collectible_price_not_reached",
+            Self::SoldOut(_) => "edition_sold_out",
         }
     }
 }
@@ -154,6 +165,13 @@ impl fmt::Display for NoReward {
             Self::NoTemplate(kind) => write!(f, "no {} template", kind_words(*kind)),
             Self::BelowStickerThresholds => f.write_str("below every sticker threshold"),
             Self::PriceNotReached(kind) => write!(f, "{} price not reached", kind_words(*kind)),
+            Self::SoldOut(out) => write!(
+                f,
+                "{} {} edition sold out: all {} issued",
+                out.variant,
+                kind_words(out.kind),
+                out.size
+            ),
         }
     }
 }
@@ -180,6 +198,8 @@ pub struct Evaluation {
     pub loyalty_qualifies: bool,
     /// Why nothing was earned; `Some` exactly when `decisions` is empty.
     pub nothing: Option<NoReward>,
+    /// Rewards earned but withheld because their edition is sold out.
+    pub sold_out: Vec<SoldOut>,
 }
 
 impl Evaluation {
@@ -188,14 +208,15 @@ impl Evaluation {
         self.decisions.iter().any(|decision| decision.kind == TemplateKind::LoyaltyBadge)
     }
 
-    /// One line for people: the rewards with their reasons, or why there were none.
+    /// One line for people: the rewards with their reasons and those withheld, or why there
+    /// were none.
     pub fn summary(&self) -> String {
-        match self.nothing {
-            Some(reason) => reason.to_string(),
-            None => {
-                let parts: Vec<&str> = self.decisions.iter().map(|d| d.reason.as_str()).collect();
-                parts.join("; ")
-            }
+        let earned = self.decisions.iter().map(|decision| decision.reason.clone());
+        let withheld = self.sold_out.iter().map(|out| NoReward::SoldOut(*out).to_string());
+        let parts: Vec<String> = earned.chain(withheld).collect();
+        match (parts.is_empty(), self.nothing) {
+            (true, Some(reason)) => reason.to_string(),
+            _ => parts.join("; "),
         }
     }
 }
@@ -260,15 +281,52 @@ pub fn evaluate(
         true => loyalty_rule(templates, counters.loyalty_before + 1),
         false => None,
     };
+    let (badge, badge_missed) = match badge {
+        Some(Ok(decision)) => (Some(decision), None),
+        Some(Err(reason)) => (None, Some(reason)),
+        None => (None, None),
+    };
     let missed = primary.as_ref().err().copied();
+    let sold_out: Vec<SoldOut> = [missed, badge_missed]
+        .into_iter()
+        .flatten()
+        .filter_map(|reason| match reason {
+            NoReward::SoldOut(out) => Some(out),
+            _ => None,
+        })
+        .collect();
     let decisions: Vec<Decision> = primary.ok().into_iter().chain(badge).collect();
     let nothing = match decisions.is_empty() {
         true if templates.is_empty() => Some(NoReward::NoTemplates),
-        true => missed,
+        true => sold_out.first().map(|out| NoReward::SoldOut(*out)).or(missed),
         false => None,
     };
     let order = order_reference(memo);
-    Evaluation { order, decisions, membership, loyalty_qualifies, nothing }
+    Evaluation { order, decisions, membership, loyalty_qualifies, nothing, sold_out }
+}
+
+/// Counts `evaluation`'s rewards against their templates' editions, so that the next tip judged
+/// with `templates` sees what is left.
+pub fn take_units(templates: &mut [RewardTemplate], evaluation: &Evaluation) {
+    for decision in &evaluation.decisions {
+        let template = templates.iter_mut().find(|template| template.id == decision.template);
+        if let Some(stock) = template.and_then(|template| template.edition.as_mut()) {
+            stock.take(decision.variant);
+        }
+    }
+}
+
+/// Refuses `variant` of `template` once its edition has no unit of that variant left.
+fn in_stock(template: &RewardTemplate, variant: Variant) -> Result<(), NoReward> {
+    match template.edition {
+        Some(stock) if stock.left(variant) == 0 => Err(NoReward::SoldOut(SoldOut {
+            kind: template.kind,
+            template: template.id,
+            variant,
+            size: stock.size,
+        })),
+        _ => Ok(()),
+    }
 }
 
 /// The id after `ORDER:` (trimmed, case kept); `None` for other memos or an empty id.
@@ -320,6 +378,7 @@ fn membership_rule(
 ) -> Result<(Decision, MembershipPeriod), NoReward> {
     let kind = TemplateKind::Membership;
     let template = chosen(of_kind(templates, kind), kind, tip.amount, membership_price)?;
+    in_stock(template, Variant::Soulbound)?;
     let days = template.rules.validity_days.unwrap_or(DEFAULT_MEMBERSHIP_DAYS);
     let renews = counters.membership_expires.filter(|expires| *expires > tip.at);
     let starts = renews.unwrap_or(tip.at);
@@ -338,6 +397,7 @@ fn collectible_rule(
 ) -> Result<Decision, NoReward> {
     let kind = TemplateKind::Collectible;
     let template = chosen(of_kind(templates, kind), kind, tip.amount, collectible_price)?;
+    in_stock(template, Variant::Golden)?;
     let reason = format!("golden collectible '{}'", template.name);
     Ok(Decision { kind, template: template.id, variant: Variant::Golden, reason })
 }
@@ -368,6 +428,7 @@ fn sticker_rule(
     let template = best_reached(stickers, tip.amount, sticker_threshold)
         .ok_or(NoReward::BelowStickerThresholds)?;
     let (variant, why) = sticker_variant(tip, template, counters.creator_seq);
+    in_stock(template, variant)?;
     let reason = format!("sticker '{}' ({why})", template.name);
     Ok(Decision { kind, template: template.id, variant, reason })
 }
@@ -397,8 +458,9 @@ pub fn draw_wins(txid: &str, odds_bps: u32) -> bool {
 }
 
 /// A badge when the fan's `nth` qualifying tip falls on a loyalty template's interval; with
-/// several templates, the one with the longest interval that fits (the rarer badge).
-fn loyalty_rule(templates: &[RewardTemplate], nth: u64) -> Option<Decision> {
+/// several templates, the one with the longest interval that fits (the rarer badge). `Some`
+/// error when that badge's edition is sold out.
+fn loyalty_rule(templates: &[RewardTemplate], nth: u64) -> Option<Result<Decision, NoReward>> {
     let every =
         |template: &RewardTemplate| template.rules.every_nth_tip.unwrap_or(DEFAULT_LOYALTY_EVERY);
     let template = of_kind(templates, TemplateKind::LoyaltyBadge)
@@ -407,17 +469,20 @@ fn loyalty_rule(templates: &[RewardTemplate], nth: u64) -> Option<Decision> {
             Ordering::Equal => b.id.0.cmp(&a.id.0),
             other => other,
         })?;
+    if let Err(sold_out) = in_stock(template, Variant::Soulbound) {
+        return Some(Err(sold_out));
+    }
     let reason = format!(
         "loyalty badge '{}' for qualifying tip #{nth}, every {}th",
         template.name,
         every(template)
     );
-    Some(Decision {
+    Some(Ok(Decision {
         kind: TemplateKind::LoyaltyBadge,
         template: template.id,
         variant: Variant::Soulbound,
         reason,
-    })
+    }))
 }
 
 fn kind_words(kind: TemplateKind) -> &'static str {

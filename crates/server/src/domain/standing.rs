@@ -2,7 +2,7 @@
 
 use tipforge_algo::{Address, AppId, MicroAlgos};
 
-use super::{NftVariant, TemplateKind, Timestamp, Tip};
+use super::{TemplateKind, Timestamp, Tip, Variant};
 
 /// The tips and µAlgo one wallet sent another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,7 +28,7 @@ pub struct FanStats {
     /// How many creators they tipped.
     pub unique_creators: u64,
     /// Their NFTs by variant.
-    pub nfts_by_variant: Vec<(NftVariant, u64)>,
+    pub nfts_by_variant: Vec<(Variant, u64)>,
     /// Their NFTs by kind.
     pub nfts_by_kind: Vec<(TemplateKind, u64)>,
     /// The creators they tipped most, by µAlgo.

@@ -4,9 +4,14 @@
 //! The chain is the record here: a membership is marked revoked once the fan holds no unit of
 //! its reward, so a sweep interrupted between the clawback and the mark simply finishes on the
 //! next sweep, and a second clawback cannot take anything (the lease refuses it meanwhile).
+//!
+//! A membership can also expire before its reward reached the fan (a renewal still awaiting
+//! the fan's opt-in, say). Its delivery is then given up in the same step that revokes it, so
+//! the fan can never receive an expired membership later; a delivery already in flight is
+//! left to finish, and a later sweep takes it back.
 
 use tipforge_algo::transaction::AssetTransfer;
-use tipforge_algo::{Round, SuggestedParams, Transaction, sha512_256};
+use tipforge_algo::{AssetId, Round, SuggestedParams, Transaction, sha512_256};
 
 use super::retry::StepError;
 use super::{Inner, MinterError};
@@ -30,10 +35,9 @@ pub(super) async fn sweep(inner: &Inner) -> Result<RevocationReport, MinterError
     let mut report = RevocationReport { expired: expired.len(), ..RevocationReport::default() };
     let mut to_claw = Vec::new();
     for membership in expired {
-        if holds(inner, &membership).await? {
-            to_claw.push(membership);
-        } else {
-            revoked(inner, &membership, &mut report).await?;
+        match held(inner, &membership).await? {
+            Some(asset) => to_claw.push((membership, asset)),
+            None => revoked(inner, &membership, &mut report).await?,
         }
     }
     if to_claw.is_empty() {
@@ -41,8 +45,8 @@ pub(super) async fn sweep(inner: &Inner) -> Result<RevocationReport, MinterError
     }
     let mut params = inner.algod.suggested_params().await?;
     params.last_valid = Round(params.first_valid.0 + inner.config.validity_rounds);
-    for membership in &to_claw {
-        match claw_back(inner, membership, &params).await {
+    for (membership, asset) in &to_claw {
+        match claw_back(inner, membership, *asset, &params).await {
             Ok(()) => report.clawbacks += 1,
             Err(err) => {
                 tracing::warn!(target: "minter", tip = %membership.tip_txid, error = %err, "clawback failed");
@@ -50,17 +54,22 @@ pub(super) async fn sweep(inner: &Inner) -> Result<RevocationReport, MinterError
         }
     }
     // In dev mode the clawbacks are already committed; otherwise the next sweep marks them.
-    for membership in to_claw {
-        if !holds(inner, &membership).await? {
+    for (membership, _) in to_claw {
+        if held(inner, &membership).await?.is_none() {
             revoked(inner, &membership, &mut report).await?;
         }
     }
     Ok(report)
 }
 
-async fn holds(inner: &Inner, membership: &ExpiredMembership) -> Result<bool, MinterError> {
-    let holding = inner.algod.account_asset(&membership.fan, membership.asset).await?;
-    Ok(holding.is_some_and(|holding| holding.amount > 0))
+/// The membership's asset when the fan holds a unit of it.
+async fn held(
+    inner: &Inner,
+    membership: &ExpiredMembership,
+) -> Result<Option<AssetId>, MinterError> {
+    let Some(asset) = membership.asset else { return Ok(None) };
+    let holding = inner.algod.account_asset(&membership.fan, asset).await?;
+    Ok(holding.filter(|holding| holding.amount > 0).map(|_| asset))
 }
 
 async fn revoked(
@@ -69,20 +78,25 @@ async fn revoked(
     report: &mut RevocationReport,
 ) -> Result<(), MinterError> {
     let now = inner.clock.now();
-    inner.store.mark_membership_revoked(&membership.tip_txid, membership.asset, now).await?;
+    let tip = &membership.tip_txid;
+    if !inner.store.revoke_membership(tip, membership.asset, now).await? {
+        tracing::debug!(target: "minter", %tip, "expired membership's delivery in flight");
+        return Ok(());
+    }
     report.revoked += 1;
-    tracing::info!(target: "minter", tip = %membership.tip_txid, fan = %membership.fan, "membership revoked");
+    tracing::info!(target: "minter", %tip, fan = %membership.fan, "membership revoked");
     Ok(())
 }
 
 async fn claw_back(
     inner: &Inner,
     membership: &ExpiredMembership,
+    asset: AssetId,
     params: &SuggestedParams,
 ) -> Result<(), StepError> {
     let platform = inner.platform.address();
     let lease = sha512_256(format!("tipforge-revoke-lease\0{}", membership.tip_txid).as_bytes());
-    let body = AssetTransfer::clawback(membership.asset, membership.fan, platform, 1);
+    let body = AssetTransfer::clawback(asset, membership.fan, platform, 1);
     let txn = Transaction::builder(platform, params, body).lease(lease).build()?;
     let key = inner.platform.clone();
     let permit = inner.signing.clone().acquire_owned().await;

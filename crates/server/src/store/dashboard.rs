@@ -7,7 +7,8 @@ use tipforge_algo::{Address, MicroAlgos};
 use super::row::{address, optional_unsigned, parsed, unsigned};
 use super::{Result, Store};
 use crate::domain::{
-    Dashboard, FanTotal, Supply, TemplateKind, TemplateRewards, Timestamp, TipQuery, TipTotals,
+    Dashboard, EditionStock, FanTotal, Supply, TemplateKind, TemplateRewards, Timestamp, TipQuery,
+    TipTotals,
 };
 
 /// How many fans and recent tips a dashboard lists.
@@ -117,7 +118,9 @@ impl Store {
         let sql = format!(
             "SELECT tp.id, tp.name, tp.kind, tp.edition_size, \
              CAST(COALESCE(n.nfts, 0) AS BIGINT) AS nfts, \
-             CAST(COALESCE(j.rewards, 0) AS BIGINT) AS rewards \
+             CAST(COALESCE(j.rewards, 0) AS BIGINT) AS rewards, \
+             CAST(COALESCE(i.soulbound, 0) AS BIGINT) AS soulbound_issued, \
+             CAST(COALESCE(i.golden, 0) AS BIGINT) AS golden_issued \
              FROM templates tp \
              LEFT JOIN (SELECT template_id, COUNT(*) AS nfts FROM nfts WHERE creator = $1 \
                         GROUP BY template_id) n ON n.template_id = tp.id \
@@ -125,6 +128,12 @@ impl Store {
                         WHERE state IN ({ON_CHAIN_STATES}) AND template_id IN \
                         (SELECT id FROM templates WHERE creator = $1) \
                         GROUP BY template_id) j ON j.template_id = tp.id \
+             LEFT JOIN (SELECT template_id, \
+                        SUM(CASE WHEN variant = 'soulbound' THEN 1 ELSE 0 END) AS soulbound, \
+                        SUM(CASE WHEN variant = 'golden' THEN 1 ELSE 0 END) AS golden \
+                        FROM reward_jobs WHERE template_id IN \
+                        (SELECT id FROM templates WHERE creator = $1 AND edition_size IS NOT NULL) \
+                        GROUP BY template_id) i ON i.template_id = tp.id \
              WHERE tp.creator = $1 ORDER BY tp.id"
         );
         let rows = sqlx::query(&sql).bind(creator.to_string()).fetch_all(&self.pool).await?;
@@ -133,10 +142,10 @@ impl Store {
 }
 
 fn template_rewards_from_row(row: &AnyRow) -> Result<TemplateRewards> {
-    let supply = match optional_unsigned(row, "edition_size")? {
-        Some(size) => Supply::Edition { size },
-        None => Supply::Unique,
-    };
+    let size = optional_unsigned(row, "edition_size")?;
+    let supply = size.map_or(Supply::Unique, |size| Supply::Edition { size });
+    let (soulbound, golden) = (unsigned(row, "soulbound_issued")?, unsigned(row, "golden_issued")?);
+    let edition = size.map(|size| EditionStock { size, soulbound, golden });
     Ok(TemplateRewards {
         template: parsed(row, "id")?,
         name: row.try_get("name")?,
@@ -144,5 +153,6 @@ fn template_rewards_from_row(row: &AnyRow) -> Result<TemplateRewards> {
         supply,
         nfts: unsigned(row, "nfts")?,
         rewards: unsigned(row, "rewards")?,
+        edition,
     })
 }

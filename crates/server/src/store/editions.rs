@@ -1,14 +1,42 @@
 //! Edition templates' assets: minted once per variant (with the same write-ahead as reward
 //! jobs), then shared by every reward of the template.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, Round, TxId};
 
-use super::row::{bigint, optional_unsigned};
+use super::row::{bigint, optional_unsigned, parsed, unsigned};
+use super::sql::{Value, select_by_keys};
 use super::{Result, Store, StoreError};
-use crate::domain::{Inflight, JobKey, TemplateId, Timestamp, Variant};
+use crate::domain::{
+    EditionStock, Inflight, JobKey, Supply, Template, TemplateId, Timestamp, Variant,
+};
+
+// Every job counts, dead ones too: an operator may still retry them, and each takes a unit.
+const ISSUED_SQL: &str = "SELECT template_id, variant, CAST(COUNT(*) AS BIGINT) AS issued \
+    FROM reward_jobs WHERE template_id IN ({keys}) GROUP BY template_id, variant";
+
+/// Records in each of `stocks` the rewards issued from its template so far, by variant.
+pub(super) async fn count_issued(
+    transaction: &mut Transaction<'static, Any>,
+    mut stocks: HashMap<TemplateId, &mut EditionStock>,
+) -> Result<()> {
+    if stocks.is_empty() {
+        return Ok(());
+    }
+    let keys: Vec<_> = stocks.keys().map(|id| vec![Value::Text(id.to_string())]).collect();
+    for row in select_by_keys(transaction, ISSUED_SQL, &keys).await? {
+        let (id, variant): (TemplateId, Variant) =
+            (parsed(&row, "template_id")?, parsed(&row, "variant")?);
+        if let Some(stock) = stocks.get_mut(&id) {
+            stock.set_issued(variant, unsigned(&row, "issued")?);
+        }
+    }
+    Ok(())
+}
 
 /// A reward of an edition, given the edition's asset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +65,24 @@ pub struct EditionAsset {
 }
 
 impl Store {
+    /// The units issued so far of each edition among `templates`; unique ones are left out.
+    pub async fn edition_stocks(
+        &self,
+        templates: &[Template],
+    ) -> Result<HashMap<TemplateId, EditionStock>> {
+        let mut stocks: HashMap<TemplateId, EditionStock> = templates
+            .iter()
+            .filter_map(|template| match template.supply {
+                Supply::Edition { size } => Some((template.id, EditionStock::new(size))),
+                Supply::Unique => None,
+            })
+            .collect();
+        let mut transaction = self.pool.begin().await?;
+        count_issued(&mut transaction, stocks.iter_mut().map(|(id, s)| (*id, s)).collect()).await?;
+        transaction.commit().await?;
+        Ok(stocks)
+    }
+
     /// The asset of `template`'s `variant` edition of `total` units; the row is created on
     /// first use.
     pub async fn edition_asset(

@@ -9,8 +9,8 @@ use tipforge_algo::{Address, AssetId, MicroAlgos};
 use super::row::{address, bigint, optional_timestamp, parsed, timestamp, unsigned};
 use super::{Result, Store};
 use crate::domain::{
-    Delivery, FanStats, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals, NftVariant,
-    TemplateKind, TipQuery, Volume,
+    Delivery, FanStats, Nft, NftCursor, NftPage, NftQuery, NftTemplate, NftTotals, TemplateKind,
+    TipQuery, Variant, Volume,
 };
 
 /// The NFT columns with their template's, joined so a page is one query.
@@ -192,7 +192,7 @@ async fn nft_totals(pool: &AnyPool, filter: &Filter) -> Result<NftTotals> {
     let mut totals = NftTotals::default();
     for row in &rows {
         let count = unsigned(row, "nfts")?;
-        let variant: NftVariant = parsed(row, "variant")?;
+        let variant: Variant = parsed(row, "variant")?;
         let kind: TemplateKind = parsed(row, "kind")?;
         totals.total += count;
         add(&mut totals.by_variant, variant, count);

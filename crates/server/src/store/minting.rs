@@ -111,6 +111,9 @@ pub enum RetryOutcome {
     NotFound,
     /// The job is not dead, so there is nothing to retry.
     NotDead(JobState),
+    /// The job delivers a membership that has been revoked: retrying it would hand the fan an
+    /// expired membership.
+    MembershipRevoked,
 }
 
 impl Store {
@@ -424,7 +427,9 @@ impl Store {
         let done = sqlx::query(
             "UPDATE reward_jobs SET state = 'failed', attempts = 0, error_class = NULL, \
              next_attempt_at = $1, updated_at = $1 \
-             WHERE tip_txid = $2 AND kind = $3 AND state = 'dead'",
+             WHERE tip_txid = $2 AND kind = $3 AND state = 'dead' AND NOT EXISTS ( \
+             SELECT 1 FROM memberships m WHERE m.tip_txid = reward_jobs.tip_txid \
+             AND reward_jobs.kind = 'membership' AND m.revoked_at IS NOT NULL)",
         )
         .bind(now.0)
         .bind(&key.tip_txid)
@@ -435,6 +440,7 @@ impl Store {
             return Ok(RetryOutcome::Retried);
         }
         Ok(match self.reward_job(key).await? {
+            Some(job) if job.state == JobState::Dead => RetryOutcome::MembershipRevoked,
             Some(job) => RetryOutcome::NotDead(job.state),
             None => RetryOutcome::NotFound,
         })
@@ -587,6 +593,9 @@ fn inflight_from_row(row: &AnyRow) -> Result<Option<Inflight>> {
     }))
 }
 
+/// Why a membership reward that never reached its fan was given up.
+pub const EXPIRED_UNDELIVERED: &str = "membership expired before it was delivered";
+
 /// A membership whose time is up, with the reward that stands for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpiredMembership {
@@ -594,14 +603,14 @@ pub struct ExpiredMembership {
     pub tip_txid: String,
     /// The member.
     pub fan: Address,
-    /// The membership reward's asset.
-    pub asset: AssetId,
+    /// The membership reward's asset, once minted.
+    pub asset: Option<AssetId>,
 }
 
 impl Store {
     /// Memberships to revoke at `now`: expired, not revoked, with no later period of the same
-    /// fan and creator still running (a renewal keeps the membership alive), and with a minted
-    /// reward to take back.
+    /// fan and creator still running (a renewal keeps the membership alive). Their reward may be
+    /// delivered (to take back), or minted or queued and never delivered (to give up).
     pub async fn expired_memberships(
         &self,
         now: Timestamp,
@@ -609,7 +618,7 @@ impl Store {
     ) -> Result<Vec<ExpiredMembership>> {
         let rows = sqlx::query(
             "SELECT m.tip_txid, m.fan, n.asset_id FROM memberships m \
-             JOIN nfts n ON n.tip_txid = m.tip_txid AND n.kind = 'membership' \
+             LEFT JOIN nfts n ON n.tip_txid = m.tip_txid AND n.kind = 'membership' \
              WHERE m.revoked_at IS NULL AND m.expires_at <= $1 AND NOT EXISTS ( \
              SELECT 1 FROM memberships later WHERE later.fan = m.fan \
              AND later.creator = m.creator AND later.revoked_at IS NULL \
@@ -624,28 +633,64 @@ impl Store {
                 Ok(ExpiredMembership {
                     tip_txid: row.try_get("tip_txid")?,
                     fan: address(row, "fan")?,
-                    asset: AssetId(unsigned(row, "asset_id")?),
+                    asset: optional_unsigned(row, "asset_id")?.map(AssetId),
                 })
             })
             .collect()
     }
 
-    /// Records that the membership bought by `tip_txid` was revoked, its reward taken back.
-    pub async fn mark_membership_revoked(
+    /// Revokes the expired membership bought by `tip_txid`, whose fan holds none of its
+    /// reward (taken back, or never delivered). A reward job not yet delivered is given up
+    /// (dead, [`EXPIRED_UNDELIVERED`]) and its NFT, which awaited an opt-in, withdrawn, so no
+    /// later opt-in or retry can deliver an expired membership. A job whose transaction is in
+    /// flight may still deliver: then nothing changes and false is returned, for a later sweep
+    /// to take the reward back.
+    pub async fn revoke_membership(
         &self,
         tip_txid: &str,
-        asset: AssetId,
+        asset: Option<AssetId>,
         now: Timestamp,
-    ) -> Result<()> {
+    ) -> Result<bool> {
+        let mut transaction = self.pool.begin().await?;
+        // Clearing the claim stops a worker holding the job from recording a transaction.
         sqlx::query(
-            "UPDATE memberships SET revoked_at = $1, asset_id = $2 \
+            "UPDATE reward_jobs SET state = 'dead', error_class = 'permanent', last_error = $1, \
+             claim_token = NULL, updated_at = $2 WHERE tip_txid = $3 AND kind = 'membership' \
+             AND state NOT IN ('done', 'dead') AND inflight_txid IS NULL",
+        )
+        .bind(EXPIRED_UNDELIVERED)
+        .bind(now.0)
+        .bind(tip_txid)
+        .execute(&mut *transaction)
+        .await?;
+        let in_flight = sqlx::query(
+            "SELECT state FROM reward_jobs WHERE tip_txid = $1 AND kind = 'membership' \
+             AND state NOT IN ('done', 'dead')",
+        )
+        .bind(tip_txid)
+        .fetch_optional(&mut *transaction)
+        .await?;
+        if in_flight.is_some() {
+            transaction.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "DELETE FROM nfts WHERE tip_txid = $1 AND kind = 'membership' \
+             AND delivery = 'awaiting_optin'",
+        )
+        .bind(tip_txid)
+        .execute(&mut *transaction)
+        .await?;
+        sqlx::query(
+            "UPDATE memberships SET revoked_at = $1, asset_id = COALESCE($2, asset_id) \
              WHERE tip_txid = $3 AND revoked_at IS NULL",
         )
         .bind(now.0)
-        .bind(bigint("asset id", asset.0)?)
+        .bind(asset.map(|asset| bigint("asset id", asset.0)).transpose()?)
         .bind(tip_txid)
-        .execute(&self.pool)
+        .execute(&mut *transaction)
         .await?;
-        Ok(())
+        transaction.commit().await?;
+        Ok(true)
     }
 }

@@ -36,8 +36,8 @@ pub use error::{Result, StoreError};
 pub use idempotency::{Idempotency, IdempotencyKey};
 pub use lease::LeaseState;
 pub use minting::{
-    Delivery, ExpiredMembership, JobFailure, MintSettlement, MintedReward, NewRewardJob,
-    RetryOutcome,
+    Delivery, EXPIRED_UNDELIVERED, ExpiredMembership, JobFailure, MintSettlement, MintedReward,
+    NewRewardJob, RetryOutcome,
 };
 pub use rewards::IngestReport;
 

@@ -4,6 +4,9 @@
 //!
 //! Counters are read once per batch and carried forward in memory tip by tip, in chain order,
 //! so several tips from one fan in one batch see each other exactly as if stored one by one.
+//! The units of an edition issued so far are counted from its reward jobs in the same way, so
+//! an edition never gets more rewards than it has units, and a replayed batch (whose tips are
+//! already stored) cannot change what was issued.
 
 use std::collections::{HashMap, HashSet};
 
@@ -11,12 +14,13 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, MicroAlgos, Round};
 
+use super::editions::count_issued;
 use super::row::{address, bigint, optional_unsigned, parsed, unsigned};
 use super::sql::{Value, placeholders, select_by_keys, select_by_pairs};
 use super::tips::{advance_watermark, insert_judged_tips};
 use super::{Result, Store, StoreError};
 use crate::domain::rules::{self, Counters, Evaluation, RewardTemplate, TipFacts};
-use crate::domain::{AssetMove, RuleParameters, Timestamp, Tip};
+use crate::domain::{AssetMove, EditionStock, RuleParameters, Timestamp, Tip};
 
 /// Rows per multi-row INSERT, well under both databases' parameter limits.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -177,6 +181,9 @@ async fn judge<'a>(
         };
         let templates = before.templates.get(&tip.creator).map_or(&[][..], Vec::as_slice);
         let evaluation = rules::evaluate(&facts, templates, &counters);
+        if let Some(templates) = before.templates.get_mut(&tip.creator) {
+            rules::take_units(templates, &evaluation);
+        }
         before.last_seq.insert(tip.creator, seq);
         if evaluation.loyalty_qualifies {
             *before.loyalty.entry(pair).or_default() += 1;
@@ -201,6 +208,7 @@ impl Before {
             let (creator, template) = template_from_row(&row)?;
             before.templates.entry(creator).or_default().push(template);
         }
+        before.count_issued_units(transaction).await?;
         for row in select_by_keys(transaction, SEQUENCES_SQL, &creators).await? {
             before.last_seq.insert(address(&row, "creator")?, unsigned(&row, "last_seq")?);
         }
@@ -220,9 +228,25 @@ impl Before {
     }
 }
 
-const TEMPLATES_SQL: &str = "SELECT id, creator, kind, name, threshold_micro, every_nth_tip, \
-    price_micro, validity_days, golden_odds_bps FROM templates WHERE creator IN ({keys}) \
-    ORDER BY id";
+impl Before {
+    /// Fills in how many units of each edition template's variants were already issued.
+    async fn count_issued_units(
+        &mut self,
+        transaction: &mut Transaction<'static, Any>,
+    ) -> Result<()> {
+        let editions = self
+            .templates
+            .values_mut()
+            .flatten()
+            .filter_map(|template| Some((template.id, template.edition.as_mut()?)))
+            .collect();
+        count_issued(transaction, editions).await
+    }
+}
+
+const TEMPLATES_SQL: &str = "SELECT id, creator, kind, name, edition_size, threshold_micro, \
+    every_nth_tip, price_micro, validity_days, golden_odds_bps FROM templates \
+    WHERE creator IN ({keys}) ORDER BY id";
 
 // The casts keep one decoding for both databases, whatever width an aggregate comes back in.
 const SEQUENCES_SQL: &str = "SELECT creator, CAST(COALESCE(MAX(creator_seq), 0) AS BIGINT) \
@@ -251,6 +275,7 @@ fn template_from_row(row: &AnyRow) -> Result<(Address, RewardTemplate)> {
             validity_days: optional_unsigned(row, "validity_days")?,
             golden_odds_bps,
         },
+        edition: optional_unsigned(row, "edition_size")?.map(EditionStock::new),
     };
     Ok((address(row, "creator")?, template))
 }

@@ -6,6 +6,10 @@ use tipforge_algo::MicroAlgos;
 
 use super::error::{Result, TemplateError};
 use crate::domain::golden::{DEFAULT_BASE_BPS, DEFAULT_GUARANTEED_EVERY};
+use crate::domain::rules::{
+    DEFAULT_COLLECTIBLE_PRICE, DEFAULT_LOYALTY_EVERY, DEFAULT_MEMBERSHIP_DAYS,
+    DEFAULT_MEMBERSHIP_PRICE,
+};
 use crate::domain::{RuleParameters, Supply, TemplateKind};
 
 /// Longest template name, in characters.
@@ -17,16 +21,8 @@ pub const MAX_EDITION_SIZE: u64 = 1_000_000_000;
 /// The smallest sticker threshold: a unique sticker locks 0.1 ALGO of the platform's balance,
 /// so a smaller tip would cost the platform more than it brings.
 pub const MIN_STICKER_THRESHOLD: MicroAlgos = MicroAlgos(100_000);
-/// Loyalty badges: every fifth qualifying tip unless the creator says otherwise.
-pub const DEFAULT_EVERY_NTH_TIP: u64 = 5;
-/// Membership price unless the creator sets one: 5 ALGO.
-pub const DEFAULT_MEMBERSHIP_PRICE: MicroAlgos = MicroAlgos(5_000_000);
-/// Membership length unless the creator sets one.
-pub const DEFAULT_VALIDITY_DAYS: u64 = 30;
 /// Longest membership: ten years.
 pub const MAX_VALIDITY_DAYS: u64 = 3_650;
-/// Collectible price unless the creator sets one: 2 ALGO.
-pub const DEFAULT_COLLECTIBLE_PRICE: MicroAlgos = MicroAlgos(2_000_000);
 
 /// The text fields of an upload form, by name, each at most once.
 #[derive(Debug, Default)]
@@ -183,7 +179,7 @@ fn sticker_rules(fields: &mut FormFields) -> Result<RuleParameters> {
 }
 
 fn loyalty_rules(fields: &mut FormFields) -> Result<RuleParameters> {
-    let every = fields.number("everyNthTip")?.unwrap_or(DEFAULT_EVERY_NTH_TIP);
+    let every = fields.number("everyNthTip")?.unwrap_or(DEFAULT_LOYALTY_EVERY);
     Ok(RuleParameters {
         every_nth_tip: Some(positive(every, "everyNthTip")?),
         ..RuleParameters::default()
@@ -192,7 +188,7 @@ fn loyalty_rules(fields: &mut FormFields) -> Result<RuleParameters> {
 
 fn membership_rules(fields: &mut FormFields) -> Result<RuleParameters> {
     let price = price(fields, DEFAULT_MEMBERSHIP_PRICE)?;
-    let days = fields.number("validityDays")?.unwrap_or(DEFAULT_VALIDITY_DAYS);
+    let days = fields.number("validityDays")?.unwrap_or(DEFAULT_MEMBERSHIP_DAYS);
     if !(1..=MAX_VALIDITY_DAYS).contains(&days) {
         let reason = format!("must be from 1 to {MAX_VALIDITY_DAYS}");
         return Err(TemplateError::invalid("validityDays", reason));

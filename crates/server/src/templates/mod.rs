@@ -12,6 +12,7 @@ mod error;
 pub mod image;
 pub mod metadata;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +24,7 @@ use tipforge_ipfs::arc3::asset_url;
 use tipforge_ipfs::{Cid, ImportOptions, LocalStore, PinningService};
 use tokio::sync::Mutex;
 
-use crate::domain::{Clock, Template, TemplateId};
+use crate::domain::{Clock, EditionStock, Template, TemplateId};
 use crate::store::{Store, StoreError};
 
 pub use draft::{FormFields, TemplateDraft};
@@ -141,6 +142,15 @@ impl TemplateService {
     /// store), so the next read sees the change.
     pub async fn invalidate(&self, id: TemplateId) {
         self.cache.invalidate(&id).await;
+    }
+
+    /// The units issued so far of each edition among `templates` (counted afresh, not cached:
+    /// rewards take units all the time).
+    pub async fn stocks(
+        &self,
+        templates: &[Template],
+    ) -> Result<HashMap<TemplateId, EditionStock>> {
+        Ok(self.store.edition_stocks(templates).await?)
     }
 
     /// The creator's templates, oldest first.

@@ -4,7 +4,8 @@
 use sqlx::{AnyConnection, Connection, Executor, Row};
 use tipforge_algo::{Address, AssetId, MicroAlgos, Round};
 use tipforge_server::domain::{
-    AssetMove, RuleParameters, Supply, Template, TemplateId, TemplateKind, Timestamp, Tip, TipQuery,
+    AssetMove, Remaining, RuleParameters, Supply, Template, TemplateId, TemplateKind, Timestamp,
+    Tip, TipQuery,
 };
 use tipforge_server::store::{IngestReport, Store};
 
@@ -17,6 +18,7 @@ on_both_databases!(
     tips_that_earn_nothing_say_why,
     an_opt_in_requeues_the_fans_waiting_delivery,
     golden_nfts_follow_their_transfers,
+    an_edition_rewards_no_more_tips_than_it_has_units,
 );
 
 const GENESIS: &str = "testnet-v1.0";
@@ -369,4 +371,48 @@ async fn golden_nfts_follow_their_transfers(db: TestDb) {
     assert!(!report.has_minter_work());
     assert_eq!(owner_of(&db, 700).await, collector.to_string());
     assert_eq!(owner_of(&db, 701).await, fan.to_string(), "soulbound rewards are not followed");
+}
+
+/// The sticker as an edition of two units per variant, golden on every 4th tip.
+fn edition_sticker(creator: Address) -> Template {
+    let star = sticker(creator);
+    let rules = RuleParameters { every_nth_tip: Some(4), ..star.rules };
+    Template { supply: Supply::Edition { size: 2 }, rules, ..star }
+}
+
+async fn an_edition_rewards_no_more_tips_than_it_has_units(db: TestDb) {
+    let store = db.open().await;
+    let creator = creator_with(&store, |c| vec![edition_sticker(c)]).await;
+    let fans: Vec<Address> = (0..5).map(|_| TestWallet::random().as_address()).collect();
+    let first: Vec<Tip> =
+        (0..3).map(|n| tip_of(50, n, creator, fans[n as usize], ALGO, "gm")).collect();
+    let second =
+        [tip_of(51, 0, creator, fans[3], ALGO, "gm"), tip_of(51, 1, creator, fans[4], ALGO, "gm")];
+
+    let report = store.ingest_batch(GENESIS, Round(50), &first, &[], Timestamp(1)).await.unwrap();
+    store.ingest_batch(GENESIS, Round(51), &second, &[], Timestamp(2)).await.unwrap();
+    let issued = jobs(&db).await;
+    let replay = store.ingest_batch(GENESIS, Round(51), &first, &[], Timestamp(3)).await.unwrap();
+
+    assert_eq!((report.new_tips, report.jobs_created), (3, 2));
+    let expected = vec![
+        job("TX-50-0", "sticker", "soulbound"),
+        job("TX-50-1", "sticker", "soulbound"),
+        job("TX-51-0", "sticker", "golden"),
+    ];
+    assert_eq!(issued, expected, "the 4th tip is golden, which has units left");
+    assert_eq!(replay, IngestReport::default());
+    assert_eq!(jobs(&db).await, expected);
+    let query = TipQuery { creator: Some(creator), fan: None, before: None, limit: 10 };
+    let page = store.list_tips(&query).await.unwrap();
+    let notes: Vec<(bool, String)> =
+        page.outcomes.into_iter().map(Option::unwrap).map(|o| (o.rewarded, o.note)).collect();
+    let sold_out = (false, "soulbound sticker edition sold out: all 2 issued".to_owned());
+    assert_eq!(notes[0], sold_out, "newest first: TX-51-1");
+    assert_eq!(notes[2], sold_out, "TX-50-2");
+    assert!(notes[1].0 && notes[3].0 && notes[4].0, "{notes:?}");
+    let templates = store.templates_of(&creator).await.unwrap();
+    let stocks = store.edition_stocks(&templates).await.unwrap();
+    let left = stocks[&templates[0].id].remaining();
+    assert_eq!(left, Remaining { soulbound: 0, golden: 1 });
 }

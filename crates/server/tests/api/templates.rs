@@ -154,9 +154,9 @@ async fn uploads_and_serves(app: &TestApp) {
 }
 
 #[tokio::test]
-async fn an_edition_membership_keeps_its_parameters() {
+async fn an_edition_membership_keeps_its_parameters_and_shows_its_units_left() {
     let app = TestApp::spawn().await;
-    let (_, token) = creator(&app).await;
+    let (wallet, token) = creator(&app).await;
     // The image first: the fields after it are still read.
     let form = Form::new()
         .part("image", Part::bytes(b"GIF89a\x01\x00\x01\x00".to_vec()))
@@ -175,6 +175,13 @@ async fn an_edition_membership_keeps_its_parameters() {
     assert_eq!(template["priceMicroAlgos"], 7_000_000);
     assert_eq!(template["validityDays"], 90);
     assert_eq!(template["thresholdMicroAlgos"], Value::Null);
+    assert_eq!(template["remaining"], json!({"soulbound": 500, "golden": 500}));
+    let id = template["id"].as_str().unwrap();
+    reward_job_for(&app, &wallet, id).await;
+    let shown = data(app.get(&format!("/templates/{id}")).await).await;
+    let listed = data(app.get(&format!("/creators/{}/templates", wallet.address())).await).await;
+    assert_eq!(shown["remaining"], json!({"soulbound": 499, "golden": 500}));
+    assert_eq!(listed[0], shown);
 }
 
 #[tokio::test]

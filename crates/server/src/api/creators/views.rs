@@ -7,6 +7,7 @@ use serde::Serialize;
 use tipforge_algo::{Address, TxnBody};
 use utoipa::ToSchema;
 
+use crate::api::templates::RemainingView;
 use crate::creators::{ConfirmedCall, Registered, StatsSnapshot, UnsignedCall};
 use crate::domain::{
     Contract, ContractState, CreatorProfile, Dashboard, FanTotal, Supply, TemplateRewards, Tip,
@@ -171,6 +172,8 @@ pub(super) struct JobCountView {
 
 /// `platformCostMicroAlgos`: for a `unique` template 0.1 ALGO of locked minimum balance plus
 /// two fees (mint, send) per reward; for an `edition` one fee (a transfer) per reward.
+/// `remaining`: for an `edition`, the units of each variant no reward has taken yet (a tip that
+/// earns a variant with none left is recorded as "sold out"); absent for `unique`.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct TemplateRewardsView {
@@ -181,6 +184,8 @@ pub(super) struct TemplateRewardsView {
     nfts: u64,
     rewards: u64,
     platform_cost_micro_algos: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remaining: Option<RemainingView>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -333,6 +338,7 @@ impl From<TemplateRewards> for TemplateRewardsView {
             nfts: template.nfts,
             rewards: template.rewards,
             platform_cost_micro_algos: template.platform_cost().0,
+            remaining: template.edition.map(|stock| stock.remaining().into()),
             name: template.name,
         }
     }

@@ -12,7 +12,8 @@ const NOW: Timestamp = Timestamp(1_800_000_000_000);
 const DAY_MS: i64 = 86_400_000;
 
 fn template(n: u128, kind: TemplateKind, rules: RuleParameters) -> RewardTemplate {
-    RewardTemplate { id: TemplateId(Uuid::from_u128(n)), kind, name: format!("t{n}"), rules }
+    let id = TemplateId(Uuid::from_u128(n));
+    RewardTemplate { id, kind, name: format!("t{n}"), rules, edition: None }
 }
 
 /// A sticker that is never golden by the draw nor by the interval, unless a test says so.
@@ -405,5 +406,86 @@ proptest! {
                 .any(|t| sticker_threshold(t) > threshold && sticker_threshold(t) <= tip.amount);
             prop_assert!(!higher);
         }
+    }
+}
+
+/// `template` as an edition of `size` with `soulbound` and `golden` units already issued.
+fn edition(template: RewardTemplate, size: u64, soulbound: u64, golden: u64) -> RewardTemplate {
+    RewardTemplate { edition: Some(EditionStock { size, soulbound, golden }), ..template }
+}
+
+#[test]
+fn an_edition_gives_out_its_size_and_then_says_it_is_sold_out() {
+    let mut templates = [edition(sticker(1, ALGO), 2, 1, 0)];
+
+    let last = judge(ALGO, "gm", &templates);
+    take_units(&mut templates, &last);
+    let after = judge(ALGO, "gm", &templates);
+
+    assert_eq!(kinds(&last), [(TemplateKind::Sticker, 1, Variant::Soulbound)]);
+    assert!(after.decisions.is_empty());
+    let out = SoldOut {
+        kind: TemplateKind::Sticker,
+        template: TemplateId(Uuid::from_u128(1)),
+        variant: Variant::Soulbound,
+        size: 2,
+    };
+    assert_eq!(after.nothing, Some(NoReward::SoldOut(out)));
+    assert_eq!(after.sold_out, [out]);
+    assert_eq!(after.summary(), "soulbound sticker edition sold out: all 2 issued");
+    assert!(!TipOutcome::from(&after).rewarded);
+}
+
+#[test]
+fn a_sold_out_variant_leaves_the_other_variant_of_the_edition_available() {
+    let mut golden_every_tip = sticker(1, ALGO);
+    golden_every_tip.rules.every_nth_tip = Some(1);
+    let templates = [edition(golden_every_tip, 3, 3, 2)];
+
+    assert_eq!(
+        kinds(&judge(ALGO, "gm", &templates)),
+        [(TemplateKind::Sticker, 1, Variant::Golden)]
+    );
+}
+
+#[test]
+fn a_sold_out_badge_is_withheld_beside_an_earned_sticker_and_both_are_told() {
+    let templates = [sticker(1, ALGO), edition(badge(2, Some(1)), 5, 5, 0)];
+
+    let evaluation = judge(ALGO, "gm", &templates);
+
+    assert_eq!(kinds(&evaluation), [(TemplateKind::Sticker, 1, Variant::Soulbound)]);
+    assert_eq!(evaluation.nothing, None);
+    assert!(!evaluation.badge());
+    let summary = evaluation.summary();
+    assert!(summary.starts_with("sticker 't1'"), "{summary}");
+    assert!(
+        summary.ends_with("; soulbound loyalty badge edition sold out: all 5 issued"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn sold_out_memberships_and_collectibles_buy_nothing() {
+    let templates = [
+        edition(priced(1, TemplateKind::Membership, None), 1, 1, 0),
+        edition(priced(2, TemplateKind::Collectible, None), 4, 0, 4),
+    ];
+
+    let membership = judge(5 * ALGO, "MEMBERSHIP", &templates);
+    let collectible = judge(5 * ALGO, "COLLECT", &templates);
+
+    assert_eq!(membership.membership, None, "no period is bought without its reward");
+    assert!(matches!(membership.nothing, Some(NoReward::SoldOut(out)) if out.size == 1));
+    assert_eq!(collectible.summary(), "golden collectible edition sold out: all 4 issued");
+}
+
+#[test]
+fn unique_templates_never_run_out() {
+    let mut templates = [sticker(1, ALGO)];
+    for _ in 0..3 {
+        let evaluation = judge(ALGO, "gm", &templates);
+        take_units(&mut templates, &evaluation);
+        assert_eq!(evaluation.decisions.len(), 1);
     }
 }

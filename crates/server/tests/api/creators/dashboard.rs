@@ -6,7 +6,7 @@ use std::time::Duration;
 use sqlx::{AnyConnection, Connection, Executor};
 use tipforge_algo::{Address, MicroAlgos, Round};
 use tipforge_server::domain::{
-    RuleParameters, Supply, Template, TemplateId, TemplateKind, Timestamp, Tip,
+    Remaining, RuleParameters, Supply, Template, TemplateId, TemplateKind, Timestamp, Tip,
 };
 use tipforge_server::store::Store;
 
@@ -60,9 +60,13 @@ async fn write(db: &TestDb, statements: &[String]) {
 }
 
 fn job(tip: &Tip, kind: &str, template: &Template, state: &str) -> String {
+    variant_job(tip, kind, template, state, "soulbound")
+}
+
+fn variant_job(tip: &Tip, kind: &str, template: &Template, state: &str, variant: &str) -> String {
     format!(
-        "INSERT INTO reward_jobs (tip_txid, kind, template_id, state, next_attempt_at, \
-         created_at, updated_at) VALUES ('{}', '{kind}', '{}', '{state}', 0, 0, 0)",
+        "INSERT INTO reward_jobs (tip_txid, kind, template_id, variant, state, next_attempt_at, \
+         created_at, updated_at) VALUES ('{}', '{kind}', '{}', '{variant}', '{state}', 0, 0, 0)",
         tip.txid, template.id
     )
 }
@@ -95,8 +99,9 @@ async fn dashboard_aggregates(db: TestDb) {
     let star = template(creator, "star", TemplateKind::Sticker, Supply::Unique);
     let badge =
         template(creator, "badge", TemplateKind::LoyaltyBadge, Supply::Edition { size: 100 });
+    let rare = template(creator, "rare", TemplateKind::Collectible, Supply::Edition { size: 2 });
     let theirs = template(other, "theirs", TemplateKind::Sticker, Supply::Unique);
-    for template in [&star, &badge, &theirs] {
+    for template in [&star, &badge, &theirs, &rare] {
         store.insert_template(template).await.unwrap();
     }
     write(
@@ -107,6 +112,9 @@ async fn dashboard_aggregates(db: TestDb) {
             job(&newer[0], "sticker", &star, "queued"),
             job(&newer[1], "loyalty_badge", &badge, "done"),
             job(&newer[2], "sticker", &theirs, "done"),
+            variant_job(&older[0], "collectible", &rare, "queued", "golden"),
+            variant_job(&older[1], "collectible", &rare, "dead", "golden"),
+            variant_job(&newer[0], "collectible", &rare, "awaiting_optin", "soulbound"),
             nft(&older[0], "sticker", &star, 5001),
             nft(&newer[1], "loyalty_badge", &badge, 5002),
             nft(&newer[2], "sticker", &theirs, 5003),
@@ -127,16 +135,27 @@ async fn dashboard_aggregates(db: TestDb) {
     assert_eq!(recent, [4, 3, 2, 1]);
     let jobs: Vec<(&str, u64)> =
         dashboard.reward_jobs.iter().map(|(state, n)| (state.as_str(), *n)).collect();
-    assert_eq!(jobs, [("done", 2), ("minted", 1), ("queued", 1)]);
+    let by_state = [("awaiting_optin", 1), ("dead", 1), ("done", 2), ("minted", 1), ("queued", 2)];
+    assert_eq!(jobs, by_state);
     let costs: Vec<_> = dashboard
         .templates
         .iter()
         .map(|t| (t.name.as_str(), t.nfts, t.rewards, t.platform_cost().0))
         .collect();
     // Unique: 0.1 ALGO locked plus two fees for each reward on chain; edition: one fee.
-    assert_eq!(costs, [("star", 1, 2, 204_000), ("badge", 1, 1, 1_000)]);
+    assert_eq!(costs, [("star", 1, 2, 204_000), ("badge", 1, 1, 1_000), ("rare", 0, 1, 1_000)]);
+    // Every job of an edition holds a unit, whatever its state: queued and dead ones too.
+    let remaining: Vec<_> =
+        dashboard.templates.iter().map(|t| t.edition.map(|stock| stock.remaining())).collect();
+    let left = |soulbound, golden| Some(Remaining { soulbound, golden });
+    assert_eq!(remaining, [None, left(99, 100), left(1, 0)]);
     let kinds = store.template_counts(&creator).await.unwrap();
-    assert_eq!(kinds, [(TemplateKind::LoyaltyBadge, 1), (TemplateKind::Sticker, 1)]);
+    let expected = [
+        (TemplateKind::Collectible, 1),
+        (TemplateKind::LoyaltyBadge, 1),
+        (TemplateKind::Sticker, 1),
+    ];
+    assert_eq!(kinds, expected);
     let totals = store.tip_totals(&other).await.unwrap();
     assert_eq!((totals.count, totals.amount.0, totals.unique_fans), (1, 9_000_000, 1));
 }
