@@ -109,23 +109,14 @@ impl Store {
     }
 
     /// A fan's tips and NFTs in aggregate: a handful of SQL aggregates, whatever their number.
+    /// Tips are read from their (fan, creator) totals, one row per creator the fan tipped.
     pub async fn fan_stats(&self, fan: &Address) -> Result<FanStats> {
         let wallet = fan.to_string();
-        let row = sqlx::query(
-            "SELECT CAST(COUNT(*) AS BIGINT) AS tips, \
-             CAST(COALESCE(SUM(amount_micro), 0) AS BIGINT) AS total, \
-             CAST(COUNT(DISTINCT creator) AS BIGINT) AS creators FROM tips WHERE fan = $1",
-        )
-        .bind(&wallet)
-        .fetch_one(&self.pool)
-        .await?;
-        let volume = volume_from_row(&row)?;
-        let unique_creators = unsigned(&row, "creators")?;
+        let (volume, unique_creators, top_creators) = self.creators_of(&wallet).await?;
         let mut owned = Filter::default();
         let owner = owned.param(Bind::Text(wallet.clone()));
         owned.and(format!("n.owner = {owner}"));
         let totals = nft_totals(&self.pool, &owned).await?;
-        let top_creators = self.top_creators_of(&wallet).await?;
         let recent = TipQuery {
             creator: None,
             fan: Some(*fan),
@@ -143,17 +134,33 @@ impl Store {
         })
     }
 
-    async fn top_creators_of(&self, fan: &str) -> Result<Vec<(Address, Volume)>> {
+    /// The fan's whole volume, how many creators they tipped, and the top creators by µAlgo,
+    /// in one query: the window sums cover every creator, not only the ones listed.
+    async fn creators_of(&self, fan: &str) -> Result<(Volume, u64, Vec<(Address, Volume)>)> {
         let rows = sqlx::query(
-            "SELECT creator, CAST(COUNT(*) AS BIGINT) AS tips, \
-             CAST(SUM(amount_micro) AS BIGINT) AS total FROM tips WHERE fan = $1 \
-             GROUP BY creator ORDER BY total DESC, creator LIMIT $2",
+            "SELECT creator, tips, total_micro AS total, \
+             CAST(COUNT(*) OVER () AS BIGINT) AS creators, \
+             CAST(SUM(tips) OVER () AS BIGINT) AS all_tips, \
+             CAST(SUM(total_micro) OVER () AS BIGINT) AS all_total \
+             FROM fan_creator_totals WHERE fan = $1 \
+             ORDER BY total_micro DESC, creator LIMIT $2",
         )
         .bind(fan)
         .bind(STATS_TOP)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|row| Ok((address(row, "creator")?, volume_from_row(row)?))).collect()
+        let Some(first) = rows.first() else {
+            return Ok((Volume { tips: 0, total: MicroAlgos(0) }, 0, Vec::new()));
+        };
+        let volume = Volume {
+            tips: unsigned(first, "all_tips")?,
+            total: MicroAlgos(unsigned(first, "all_total")?),
+        };
+        let top = rows
+            .iter()
+            .map(|row| Ok((address(row, "creator")?, volume_from_row(row)?)))
+            .collect::<Result<_>>()?;
+        Ok((volume, unsigned(first, "creators")?, top))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Leaderboards: creators ranked by what they received, a creator's fans by what they sent,
-//! and a creator's loyalty table. Each ranking is one grouped query.
+//! and a creator's loyalty table. Each ranking is one query; tips are read from their (fan,
+//! creator) totals, one row per pair instead of one per tip.
 
 use sqlx::Row;
 use tipforge_algo::{Address, AppId, MicroAlgos};
@@ -14,10 +15,9 @@ impl Store {
     pub async fn top_creators(&self, limit: u32) -> Result<Vec<CreatorStanding>> {
         let rows = sqlx::query(
             "SELECT r.creator, u.username, c.app_id, r.tips, r.total, r.fans FROM ( \
-                SELECT creator, CAST(COUNT(*) AS BIGINT) AS tips, \
-                CAST(SUM(amount_micro) AS BIGINT) AS total, \
-                CAST(COUNT(DISTINCT fan) AS BIGINT) AS fans \
-                FROM tips GROUP BY creator ORDER BY total DESC, creator LIMIT $1) r \
+                SELECT creator, CAST(SUM(tips) AS BIGINT) AS tips, \
+                CAST(SUM(total_micro) AS BIGINT) AS total, CAST(COUNT(*) AS BIGINT) AS fans \
+                FROM fan_creator_totals GROUP BY creator ORDER BY total DESC, creator LIMIT $1) r \
              LEFT JOIN users u ON u.wallet = r.creator \
              LEFT JOIN contracts c ON c.creator = r.creator AND c.retired_at IS NULL \
              ORDER BY r.total DESC, r.creator",
@@ -42,7 +42,7 @@ impl Store {
     pub async fn creator_board_totals(&self) -> Result<BoardTotals> {
         let row = sqlx::query(
             "SELECT CAST(COUNT(DISTINCT creator) AS BIGINT) AS entries, \
-             CAST(COALESCE(SUM(amount_micro), 0) AS BIGINT) AS total FROM tips",
+             CAST(COALESCE(SUM(total_micro), 0) AS BIGINT) AS total FROM fan_creator_totals",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -54,13 +54,11 @@ impl Store {
     pub async fn top_fans(&self, creator: &Address, limit: u32) -> Result<Vec<FanStanding>> {
         let rows = sqlx::query(
             "SELECT r.fan, u.username, r.tips, r.total, \
-             CAST(COALESCE(o.nfts, 0) AS BIGINT) AS nfts FROM ( \
-                SELECT fan, CAST(COUNT(*) AS BIGINT) AS tips, \
-                CAST(SUM(amount_micro) AS BIGINT) AS total FROM tips WHERE creator = $1 \
-                GROUP BY fan ORDER BY total DESC, fan LIMIT $2) r \
+             (SELECT CAST(COUNT(*) AS BIGINT) FROM nfts n \
+                WHERE n.creator = $1 AND n.owner = r.fan) AS nfts FROM ( \
+                SELECT fan, tips, total_micro AS total FROM fan_creator_totals \
+                WHERE creator = $1 ORDER BY total_micro DESC, fan LIMIT $2) r \
              LEFT JOIN users u ON u.wallet = r.fan \
-             LEFT JOIN (SELECT owner, CAST(COUNT(*) AS BIGINT) AS nfts FROM nfts \
-                WHERE creator = $1 GROUP BY owner) o ON o.owner = r.fan \
              ORDER BY r.total DESC, r.fan",
         )
         .bind(creator.to_string())
@@ -82,9 +80,9 @@ impl Store {
     /// How many fans ever tipped `creator`, and the µAlgo they sent.
     pub async fn fan_board_totals(&self, creator: &Address) -> Result<BoardTotals> {
         let row = sqlx::query(
-            "SELECT CAST(COUNT(DISTINCT fan) AS BIGINT) AS entries, \
-             CAST(COALESCE(SUM(amount_micro), 0) AS BIGINT) AS total \
-             FROM tips WHERE creator = $1",
+            "SELECT CAST(COUNT(*) AS BIGINT) AS entries, \
+             CAST(COALESCE(SUM(total_micro), 0) AS BIGINT) AS total \
+             FROM fan_creator_totals WHERE creator = $1",
         )
         .bind(creator.to_string())
         .fetch_one(&self.pool)

@@ -57,8 +57,9 @@ type Pair = (Address, Address);
 
 impl Store {
     /// Stores a batch read from the chain, all in one transaction with the watermark of network
-    /// `genesis_hash` advanced to `round`: the new tips with their reward decisions, the reward
-    /// jobs, memberships and loyalty counters those decisions imply, deliveries re-queued by
+    /// `genesis_hash` advanced to `round`: the new tips with their reward decisions and their
+    /// (fan, creator) totals, the reward jobs, memberships and loyalty counters those decisions
+    /// imply, deliveries re-queued by
     /// the opt-ins in `moves`, and new owners of golden NFTs transferred in `moves` (in order).
     /// Tips already stored are skipped, so a replayed batch changes nothing.
     ///
@@ -120,6 +121,7 @@ async fn ingest_in(
     let jobs_created = insert_jobs(&mut transaction, &judged, now).await?;
     insert_memberships(&mut transaction, &judged).await?;
     add_loyalty(&mut transaction, &judged, now).await?;
+    add_fan_creator_totals(&mut transaction, &judged).await?;
     let deliveries_requeued = requeue_opted_in(&mut transaction, moves, now).await?;
     let owners_changed = follow_golden_owners(&mut transaction, moves).await?;
     transaction.commit().await?;
@@ -383,6 +385,40 @@ async fn add_loyalty(
                 .bind(bigint("loyalty total", delta.total)?)
                 .bind(bigint("badges", delta.badges)?)
                 .bind(now.0);
+        }
+        statement.execute(&mut **transaction).await?;
+    }
+    Ok(())
+}
+
+/// Adds the batch's tips to each (fan, creator) pair's tip count and µAlgo, which the fan
+/// statistics and leaderboards read instead of aggregating every tip.
+async fn add_fan_creator_totals(
+    transaction: &mut Transaction<'static, Any>,
+    judged: &[Judged<'_>],
+) -> Result<()> {
+    let mut deltas: HashMap<Pair, (u64, u64)> = HashMap::new();
+    for j in judged {
+        let (tips, total) = deltas.entry((j.tip.fan, j.tip.creator)).or_default();
+        *tips += 1;
+        *total = total.saturating_add(j.tip.amount.0);
+    }
+    let deltas: Vec<_> = deltas.into_iter().collect();
+    for chunk in deltas.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "INSERT INTO fan_creator_totals (fan, creator, tips, total_micro) VALUES {} \
+             ON CONFLICT (fan, creator) DO UPDATE SET \
+             tips = fan_creator_totals.tips + excluded.tips, \
+             total_micro = fan_creator_totals.total_micro + excluded.total_micro",
+            placeholders(chunk.len(), 4)
+        );
+        let mut statement = sqlx::query(&sql);
+        for ((fan, creator), (tips, total)) in chunk {
+            statement = statement
+                .bind(fan.to_string())
+                .bind(creator.to_string())
+                .bind(bigint("tip count", *tips)?)
+                .bind(bigint("tip total", *total)?);
         }
         statement.execute(&mut **transaction).await?;
     }

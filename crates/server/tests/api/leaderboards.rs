@@ -81,6 +81,7 @@ on_both_databases!(
     a_creators_fans_rank_by_what_they_sent,
     the_loyalty_table_ranks_badges_first,
     limits_are_validated_and_unknown_creators_are_not_found,
+    replayed_and_overlapping_batches_count_each_tip_once,
 );
 
 async fn creators_rank_by_what_they_received(db: TestDb) {
@@ -165,4 +166,43 @@ async fn limits_are_validated_and_unknown_creators_are_not_found(db: TestDb) {
         let response = app.get(&format!("/creators/nope/{route}")).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     }
+}
+
+/// The boards and a fan's statistics read per-(fan, creator) totals kept at ingest: a batch
+/// replayed after a crash, or overlapping the one before, must not count a tip twice.
+async fn replayed_and_overlapping_batches_count_each_tip_once(db: TestDb) {
+    let app = TestApp::spawn_with(Config::test(), db).await;
+    let (a, b) =
+        (registered_creator(&app.store, 10).await, registered_creator(&app.store, 20).await);
+    let fan = TestWallet::random().as_address();
+    let all = [
+        tip_of(1, 10, a, fan, 1_000_000),
+        tip_of(2, 10, a, fan, 2_000_000),
+        tip_of(3, 20, b, fan, 4_000_000),
+        tip_of(4, 10, a, fan, 8_000_000),
+    ];
+    tips(&app.store, &all[..3]).await;
+    tips(&app.store, &all[..3]).await;
+    tips(&app.store, &all[1..]).await;
+
+    let stats = ok(&app, &format!("/fans/{fan}/stats")).await["data"].clone();
+    let fans_of_a = ok(&app, &format!("/creators/{a}/leaderboard")).await;
+    let creators = ok(&app, "/leaderboards/creators").await;
+
+    assert_eq!(stats["totalTips"], 4);
+    assert_eq!(stats["totalMicroAlgos"], 15_000_000);
+    assert_eq!(stats["uniqueCreators"], 2);
+    let top = stats["topCreators"].as_array().unwrap();
+    assert_eq!(
+        (top[0]["creator"].clone(), top[0]["tipCount"].clone()),
+        (a.to_string().into(), 3.into())
+    );
+    assert_eq!(top[0]["totalMicroAlgos"], 11_000_000);
+    assert_eq!(top[1]["totalMicroAlgos"], 4_000_000);
+    assert_eq!(column(&fans_of_a, "tipCount"), [3]);
+    assert_eq!(column(&fans_of_a, "totalMicroAlgos"), [11_000_000]);
+    assert_eq!(fans_of_a["meta"]["totalEntries"], 1);
+    assert_eq!(column(&creators, "creator"), [a.to_string(), b.to_string()]);
+    assert_eq!(column(&creators, "tipCount"), [3, 1]);
+    assert_eq!(creators["meta"]["totalMicroAlgos"], 15_000_000);
 }
