@@ -21,6 +21,7 @@ use anyhow::{Context, bail};
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use tipforge_algo::AssetId;
+use tipforge_server::store::Backend;
 
 use observe::Observer;
 use report::{RateResult, Settings};
@@ -98,6 +99,11 @@ pub(crate) fn run(args: BenchArgs) -> anyhow::Result<()> {
 }
 
 async fn measure(args: &BenchArgs) -> anyhow::Result<(Settings, Vec<RateResult>)> {
+    let database = match args.database.as_deref().map(Backend::of_url).transpose() {
+        Ok(Some(Backend::Postgres)) => "postgres",
+        Ok(Some(Backend::Sqlite) | None) => "sqlite",
+        Err(err) => bail!("--database: {err}"),
+    };
     let setup = Setup {
         block_interval: Duration::from_millis(args.block_interval_ms),
         creators: usize::try_from(args.creators)?,
@@ -130,7 +136,7 @@ async fn measure(args: &BenchArgs) -> anyhow::Result<(Settings, Vec<RateResult>)
         creators: setup.creators,
         fans: setup.fans,
         supply: args.supply.as_str(),
-        database: if args.database.is_some() { "postgres" } else { "sqlite" },
+        database,
     };
     Ok((settings, results))
 }
@@ -148,6 +154,7 @@ async fn measure_rate(
     let params = pipeline.algod.suggested_params().await?;
     let tips = tips::sign_tips(&pipeline.fans, &pipeline.creators, &params, run, count).await?;
     let pending = Pending::default();
+    let before = pipeline.minter.snapshot();
     let sending = AtomicBool::new(true);
     let send = async {
         let sent = tips::send_paced(&pipeline.algod, tips, rate, &pending).await;
@@ -157,6 +164,8 @@ async fn measure_rate(
     let (sent, observed) = tokio::join!(send, observer.watch(&pending, &sending, drain));
     let observed = observed?;
     let unrewarded = observer.states_of(&pending).await?;
+    let after = pipeline.minter.snapshot();
+    let failed_mints = after.failed_mints.saturating_sub(before.failed_mints);
     let started = sent.started.unwrap_or_else(Instant::now);
     let busy = observed.last_done.map_or(Duration::ZERO, |done| done - started);
     let rewarded = observed.completions.len();
@@ -173,6 +182,8 @@ async fn measure_rate(
         latency_rounds,
         latency_ms,
         max_listener_lag_rounds: observed.max_lag_rounds,
+        failed_mints,
+        most_mints_in_a_block: after.most_mints_in_a_block,
         unrewarded,
     })
 }

@@ -24,6 +24,10 @@ pub(super) struct RateResult {
     pub(super) latency_rounds: Percentiles<u64>,
     pub(super) latency_ms: Percentiles<u64>,
     pub(super) max_listener_lag_rounds: u64,
+    /// Mint steps that failed during the run (each is retried after a back-off).
+    pub(super) failed_mints: u64,
+    /// The most of the platform's mints one block confirmed, since start.
+    pub(super) most_mints_in_a_block: u64,
     /// Accepted tips not seen rewarded in time, by where they stand.
     pub(super) unrewarded: BTreeMap<String, usize>,
 }
@@ -70,6 +74,8 @@ impl RateResult {
             "latencyRounds": percentiles(&self.latency_rounds),
             "latencyMs": percentiles(&self.latency_ms),
             "maxListenerLagRounds": self.max_listener_lag_rounds,
+            "failedMints": self.failed_mints,
+            "mostMintsInABlock": self.most_mints_in_a_block,
             "unrewarded": self.unrewarded,
         })
     }
