@@ -23,10 +23,11 @@ pub(super) const POLL: Duration = Duration::from_millis(20);
 const REREAD: Duration = Duration::from_millis(250);
 
 /// How often every pending tip is looked up by id, for rewards the round window missed.
-const SWEEP: Duration = Duration::from_secs(1);
+const SWEEP: Duration = Duration::from_secs(2);
 
-/// Tip ids per look-up query, well under either database's limit on bound parameters.
-const IDS_PER_QUERY: usize = 500;
+/// Tip ids per look-up query. SQLite resolves each `$n` by scanning the statement's parameter
+/// names, so a query's binding cost grows with the square of this.
+const IDS_PER_QUERY: usize = 50;
 
 /// One tip seen rewarded.
 #[derive(Debug, Clone, Copy)]

@@ -74,7 +74,7 @@ impl Pipeline {
         let data = tempfile::Builder::new().prefix("tipforge-bench-").tempdir()?;
         let devnet = spawn_devnet(setup).await?;
         let keys: Vec<SecretKey> = devnet.accounts().into_iter().map(|a| a.key).collect();
-        let config = server_config(&devnet, &keys[0], data.path(), setup.database);
+        let config = server_config(&devnet, &keys[0], data.path(), setup.database)?;
         let database_url = config.database_url().expose().to_owned();
         let app = tipforge_server::build(config).await.context("cannot start the server")?;
         let api = Api::new(app.address());
@@ -122,21 +122,21 @@ async fn spawn_devnet(setup: &Setup<'_>) -> anyhow::Result<DevnetHandle> {
     tipforge_devnet::spawn(config).await.context("cannot start the devnet")
 }
 
-/// The product's defaults, pointed at `devnet` with its first account as the platform, on a
-/// free port, with sign-in and registration limits lifted for the creators set up at once.
+/// The server's configuration as `serve` would load it (`tipforge.toml`, `TIPFORGE_*`), pointed
+/// at `devnet` with its first account as the platform, on a free port, with sign-in and
+/// registration limits lifted for the creators set up at once.
 fn server_config(
     devnet: &DevnetHandle,
     platform: &SecretKey,
     data_dir: &Path,
     database: Option<&str>,
-) -> Config {
+) -> anyhow::Result<Config> {
     let token = devnet.token().map(Secret::new);
-    let mut config = Config {
-        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-        data_dir: data_dir.to_owned(),
-        database_url: database.map(Secret::new),
-        ..Config::default()
-    };
+    // The server's own settings (minter, listener) come from where `serve` reads them.
+    let mut config = Config::load(None).context("cannot load the server's configuration")?;
+    config.bind = SocketAddr::from(([127, 0, 0, 1], 0));
+    config.data_dir = data_dir.to_owned();
+    config.database_url = database.map(Secret::new);
     // Tokens only need to outlive the run: any unguessable text serves as their key.
     let jwt_secret = SecretKey::generate().mnemonic().expose_secret().to_owned();
     config.auth.jwt_secret = Some(Secret::new(jwt_secret));
@@ -147,7 +147,7 @@ fn server_config(
     config.chain.platform_mnemonic = Some(Secret::new(platform.mnemonic().expose_secret()));
     config.rate_limits.auth_requests = 10_000;
     config.rate_limits.registration_requests = 10_000;
-    config
+    Ok(config)
 }
 
 /// A node client for the fans' transactions: no retries, so a refused tip counts as refused.
