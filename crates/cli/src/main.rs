@@ -1,5 +1,6 @@
 //! The `tipforge` command.
 
+mod bench;
 mod devnet;
 
 use std::path::{Path, PathBuf};
@@ -28,6 +29,9 @@ enum Command {
     },
     /// Run the embedded Algorand dev network (algod and indexer APIs), a LocalNet stand-in.
     Devnet(devnet::DevnetArgs),
+    /// Measure the reward pipeline (tips on chain to rewards minted or delivered) against the
+    /// embedded devnet at several tip rates; prints a table, optionally writes JSON.
+    Bench(bench::BenchArgs),
     /// Print the version and exit.
     Version,
 }
@@ -37,6 +41,10 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Serve { config }) => serve(config.as_deref()),
         Some(Command::Devnet(args)) => devnet::run(args),
+        Some(Command::Bench(args)) => {
+            install_tracing("warn");
+            bench::run(args)
+        }
         Some(Command::Version) => {
             #[allow(clippy::print_stdout)]
             {
@@ -56,7 +64,7 @@ fn main() -> anyhow::Result<()> {
 
 /// Reads the configuration, installs logging, builds the server and waits for it to stop.
 fn serve(config_file: Option<&Path>) -> anyhow::Result<()> {
-    install_tracing();
+    install_tracing("info");
     let config = Config::load(config_file).context("cannot load the configuration")?;
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
@@ -83,8 +91,8 @@ fn print_urls(app: &tipforge_server::App) {
     }
 }
 
-/// Logs to stderr, filtered by `RUST_LOG` (default: `info`).
-fn install_tracing() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+/// Logs to stderr, filtered by `RUST_LOG` (default: `default`).
+fn install_tracing(default: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }

@@ -20,7 +20,7 @@ use crate::config::{Config, ConfigError};
 use crate::creators::Creators;
 use crate::domain::Clock;
 use crate::listener::{Listener, ListenerMetrics};
-use crate::minter::Minter;
+use crate::minter::{Minter, MinterMetrics};
 use crate::network::{Network, NetworkError};
 use crate::observability;
 use crate::rate_limit::{IpRateLimiter, TrustedProxies};
@@ -237,6 +237,11 @@ impl App {
     /// The listener's live figures.
     pub fn listener_metrics(&self) -> &Arc<ListenerMetrics> {
         &self.chain.listener_metrics
+    }
+
+    /// The minter's live figures.
+    pub fn minter_metrics(&self) -> &Arc<MinterMetrics> {
+        self.chain.minter.metrics()
     }
 
     /// The embedded devnet, when the server started one.
