@@ -53,7 +53,7 @@ pub(super) async fn ensure(
                 return Ok(Edition::Wait);
             }
             Ok(Lookup::Resend) => {
-                if let Err(err) = inner.algod.submit(inflight.signed.clone()).await {
+                if let Err(err) = inner.algod.submit_retrying(inflight.signed.clone()).await {
                     tracing::debug!(target: "minter", error = %err, "edition resend failed");
                 }
                 return Ok(Edition::Wait);
@@ -107,7 +107,7 @@ async fn mint(
     let stored =
         inner.store.record_edition_inflight(template.id, variant, previous, &inflight, now).await?;
     if stored {
-        if let Err(err) = inner.algod.submit(inflight.signed).await {
+        if let Err(err) = inner.algod.submit_retrying(inflight.signed).await {
             // Looked up on the next pass, like any send whose fate is unknown.
             tracing::warn!(target: "minter", error = %err, "edition creation not sent");
         }

@@ -104,6 +104,6 @@ async fn claw_back(
         .await
         .map_err(|_| StepError::SigningFailed)?;
     drop(permit);
-    inner.algod.submit(signed.encode()).await?;
+    inner.algod.submit_retrying(signed.encode()).await?;
     Ok(())
 }
