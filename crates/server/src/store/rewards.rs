@@ -16,14 +16,11 @@ use tipforge_algo::{Address, AssetId, MicroAlgos, Round};
 
 use super::editions::count_issued;
 use super::row::{address, bigint, optional_unsigned, parsed, unsigned};
-use super::sql::{Value, placeholders, select_by_keys, select_by_pairs};
+use super::sql::{Value, placeholders, rows_per_statement, select_by_keys, select_by_pairs};
 use super::tips::{advance_watermark, insert_judged_tips};
 use super::{Result, Store, StoreError};
 use crate::domain::rules::{self, Counters, Evaluation, RewardTemplate, TipFacts};
 use crate::domain::{AssetMove, EditionStock, RuleParameters, Timestamp, Tip};
-
-/// Rows per multi-row INSERT, well under both databases' parameter limits.
-const ROWS_PER_STATEMENT: usize = 500;
 
 /// What committing one batch did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -292,7 +289,7 @@ async fn insert_jobs(
         .flat_map(|j| j.evaluation.decisions.iter().map(move |decision| (j.tip, decision)))
         .collect();
     let mut created = 0;
-    for chunk in jobs.chunks(ROWS_PER_STATEMENT) {
+    for chunk in jobs.chunks(rows_per_statement(8)) {
         let sql = format!(
             "INSERT INTO reward_jobs (tip_txid, kind, template_id, variant, state, \
              next_attempt_at, created_at, updated_at) VALUES {} \
@@ -324,7 +321,7 @@ async fn insert_memberships(
         .iter()
         .filter_map(|j| j.evaluation.membership.map(|period| (j.tip, period)))
         .collect();
-    for chunk in bought.chunks(ROWS_PER_STATEMENT) {
+    for chunk in bought.chunks(rows_per_statement(5)) {
         let sql = format!(
             "INSERT INTO memberships (tip_txid, fan, creator, starts_at, expires_at) VALUES {} \
              ON CONFLICT (tip_txid) DO NOTHING",
@@ -367,7 +364,7 @@ async fn add_loyalty(
         delta.badges += u64::from(j.evaluation.badge());
     }
     let deltas: Vec<_> = deltas.into_iter().collect();
-    for chunk in deltas.chunks(ROWS_PER_STATEMENT) {
+    for chunk in deltas.chunks(rows_per_statement(6)) {
         let sql = format!(
             "INSERT INTO loyalty (fan, creator, qualifying_tips, total_micro, badges, updated_at) \
              VALUES {} ON CONFLICT (fan, creator) DO UPDATE SET \
@@ -404,7 +401,7 @@ async fn add_fan_creator_totals(
         *total = total.saturating_add(j.tip.amount.0);
     }
     let deltas: Vec<_> = deltas.into_iter().collect();
-    for chunk in deltas.chunks(ROWS_PER_STATEMENT) {
+    for chunk in deltas.chunks(rows_per_statement(4)) {
         let sql = format!(
             "INSERT INTO fan_creator_totals (fan, creator, tips, total_micro) VALUES {} \
              ON CONFLICT (fan, creator) DO UPDATE SET \

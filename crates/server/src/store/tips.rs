@@ -9,7 +9,7 @@ use tipforge_algo::{AppId, MicroAlgos, Round};
 use super::constraint::{Constraint, Violation};
 use super::rewards::{Judged, outcome_text};
 use super::row::{address, bigint, unsigned};
-use super::sql::placeholders;
+use super::sql::{placeholders, rows_per_statement};
 use super::{Result, Store, StoreError};
 use crate::domain::rules::TipOutcome;
 use crate::domain::{Timestamp, Tip, TipCursor, TipPage, TipQuery};
@@ -19,9 +19,6 @@ const COLUMNS: &str = "txid, round, intra_round, app_id, fan, creator, amount_mi
 
 /// Bound parameters per tip row: the columns, `creator_seq`, `reward_outcome` and `ingested_at`.
 const PARAMETERS_PER_TIP: usize = 14;
-
-/// Rows per INSERT statement, well under both databases' parameter limits.
-const TIPS_PER_STATEMENT: usize = 500;
 
 impl Store {
     /// Stores a batch of tips and advances the watermark of network `genesis_hash` to `round`,
@@ -81,7 +78,7 @@ pub(super) async fn insert_judged_tips(
     now: Timestamp,
 ) -> Result<u64> {
     let mut inserted = 0;
-    for chunk in judged.chunks(TIPS_PER_STATEMENT) {
+    for chunk in judged.chunks(rows_per_statement(PARAMETERS_PER_TIP)) {
         inserted += insert_tips(transaction, chunk, now).await?;
     }
     Ok(inserted)
