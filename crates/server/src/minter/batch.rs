@@ -9,7 +9,7 @@ use futures::{StreamExt, stream};
 use tipforge_algo::{
     AssetId, MicroAlgos, Round, SignedTransaction, SuggestedParams, Transaction, TxId,
 };
-use tipforge_chain::{ConfirmationTracker, ErrorKind, Settled, fetch_blocks};
+use tipforge_chain::{ConfirmationTracker, ErrorKind, Settled};
 use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
@@ -440,7 +440,8 @@ impl Batch {
             if last <= cursor {
                 continue;
             }
-            let blocks = match fetch_blocks(&self.inner.algod, cursor.next(), last, 4).await {
+            let blocks = self.inner.blocks.range(&self.inner.algod, cursor.next(), last).await;
+            let blocks = match blocks {
                 Ok(blocks) => blocks,
                 Err(err) => {
                     tracing::debug!(target: "minter", error = %err, "reading blocks failed");
@@ -448,11 +449,9 @@ impl Batch {
                 }
             };
             for block in blocks {
-                let ours: HashMap<TxId, Option<AssetId>> = block
-                    .transactions
-                    .iter()
-                    .filter(|txn| jobs_by_txid.contains_key(&txn.signed.id()))
-                    .map(|txn| (txn.signed.id(), txn.created_asset()))
+                let ours: HashMap<TxId, Option<AssetId>> = jobs_by_txid
+                    .keys()
+                    .filter_map(|txid| Some((*txid, *block.transactions.get(txid)?)))
                     .collect();
                 let mut mints = 0;
                 let mut confirmed = Vec::new();

@@ -8,6 +8,7 @@
 //! from the job, so two signings of one step can never both take effect.
 
 mod batch;
+mod blocks;
 mod edition;
 mod lookup;
 mod memberships;
@@ -65,9 +66,9 @@ pub struct MinterConfig {
 impl Default for MinterConfig {
     fn default() -> Self {
         Self {
-            batch_size: 64,
-            concurrency: 16,
-            workers: 2,
+            batch_size: 256,
+            concurrency: 32,
+            workers: 4,
             batches_in_flight: 4,
             signing_threads: 2,
             poll_interval: Duration::from_millis(500),
@@ -125,6 +126,7 @@ struct Inner {
     metrics: Arc<MinterMetrics>,
     wake: Arc<Notify>,
     signing: Arc<Semaphore>,
+    blocks: blocks::RecentBlocks,
 }
 
 impl Minter {
@@ -143,8 +145,18 @@ impl Minter {
         let indexer = indexer.map(|indexer| indexer.with_retry(config.request_retry));
         let signing = Arc::new(Semaphore::new(config.signing_threads.max(1)));
         let metrics = Arc::new(MinterMetrics::new());
-        let inner =
-            Inner { algod, indexer, store, clock, platform, config, metrics, wake, signing };
+        let inner = Inner {
+            algod,
+            indexer,
+            store,
+            clock,
+            platform,
+            config,
+            metrics,
+            wake,
+            signing,
+            blocks: blocks::RecentBlocks::default(),
+        };
         Self { inner: Arc::new(inner) }
     }
 
