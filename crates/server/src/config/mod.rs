@@ -101,12 +101,12 @@ pub struct Config {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MinterSettings {
-    /// Jobs a worker claims and signs together. Default 64. Env
+    /// Jobs a worker claims and signs together. Default 256. Env
     /// `TIPFORGE_MINTER__BATCH_SIZE`.
     pub batch_size: u32,
-    /// Node requests (sends, look-ups) in flight at once per worker. Default 16.
+    /// Node requests (sends, look-ups) in flight at once per worker. Default 32.
     pub concurrency: usize,
-    /// Workers claiming batches side by side (per instance). Default 2.
+    /// Workers claiming batches side by side (per instance). Default 4.
     pub workers: usize,
     /// Batches one worker may have awaiting confirmation while it sends the next. Default 4.
     pub batches_in_flight: usize,
