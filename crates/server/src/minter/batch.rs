@@ -469,7 +469,7 @@ impl Batch {
                     }
                 }
                 self.settle_all(confirmed).await?;
-                self.inner.metrics.mints_in_block(mints);
+                self.inner.metrics.mints_in_block(block.round, mints);
                 cursor = block.round;
             }
         }

@@ -1,6 +1,7 @@
 //! The minter's counters, read by `/listener/status`, and its Prometheus series.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tipforge_algo::Round;
@@ -17,8 +18,13 @@ pub struct MinterMetrics {
     deliveries: AtomicU64,
     largest_mint_batch: AtomicU64,
     most_mints_in_a_block: AtomicU64,
+    /// Our mints in each recent block, summed over the batches that found theirs in it.
+    mints_by_round: Mutex<BTreeMap<Round, u64>>,
     underfunded: AtomicBool,
 }
+
+/// Rounds whose mints are still being summed: batches settle a block within a few rounds.
+const TALLIED_ROUNDS: usize = 32;
 
 /// A reading of [`MinterMetrics`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,8 +85,22 @@ impl MinterMetrics {
         metrics::histogram!("tipforge_minter_mint_batch_size").record(size as f64);
     }
 
-    pub(super) fn mints_in_block(&self, count: usize) {
-        self.most_mints_in_a_block.fetch_max(count as u64, Ordering::Relaxed);
+    /// `count` more of our mints confirmed in `round`; several batches may report one block.
+    pub(super) fn mints_in_block(&self, round: Round, count: usize) {
+        if count == 0 {
+            return;
+        }
+        let total = {
+            let mut rounds = self.mints_by_round.lock().unwrap_or_else(|e| e.into_inner());
+            let tally = rounds.entry(round).or_default();
+            *tally += count as u64;
+            let total = *tally;
+            while rounds.len() > TALLIED_ROUNDS {
+                rounds.pop_first();
+            }
+            total
+        };
+        self.most_mints_in_a_block.fetch_max(total, Ordering::Relaxed);
     }
 
     pub(super) fn step_failed(&self, minting: bool, retry: bool) {
