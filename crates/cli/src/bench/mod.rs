@@ -179,6 +179,7 @@ async fn measure_rate(
         accepted_per_sec: per_sec(sent.accepted, sent.elapsed),
         rewarded,
         rewarded_per_sec: per_sec(rewarded, busy),
+        steady_per_sec: RateResult::steady(&observed.completions, started, sent.elapsed),
         latency_rounds,
         latency_ms,
         max_listener_lag_rounds: observed.max_lag_rounds,

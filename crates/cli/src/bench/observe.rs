@@ -36,6 +36,8 @@ pub(super) struct Completion {
     pub(super) rounds: u64,
     /// From the tip's send instant until the bench saw the reward recorded.
     pub(super) after: Duration,
+    /// When the bench saw the reward recorded.
+    pub(super) seen: Instant,
 }
 
 /// What a run's observation came to.
@@ -191,7 +193,7 @@ fn take_done(rows: &[AnyRow], pending: &Pending, observed: &mut Observed) -> any
         newest = newest.max(reward_round.max(0) as u64);
         if let Some(sent) = pending.remove(&txid) {
             let rounds = reward_round.saturating_sub(tip_round).max(0) as u64;
-            observed.completions.push(Completion { rounds, after: now - sent });
+            observed.completions.push(Completion { rounds, after: now - sent, seen: now });
             observed.last_done = Some(now);
         }
     }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -21,6 +21,10 @@ pub(super) struct RateResult {
     pub(super) rewarded: usize,
     /// Rewards ÷ time from the first tip sent to the last reward seen.
     pub(super) rewarded_per_sec: f64,
+    /// Rewards seen during the second half of the sending ÷ its length: the pipeline's pace
+    /// once its start-up latency is behind it, whether it keeps up (the offered rate) or has
+    /// fallen behind (then its capacity, working off a backlog).
+    pub(super) steady_per_sec: f64,
     pub(super) latency_rounds: Percentiles<u64>,
     pub(super) latency_ms: Percentiles<u64>,
     pub(super) max_listener_lag_rounds: u64,
@@ -52,6 +56,19 @@ impl<T: Copy + Ord> Percentiles<T> {
 }
 
 impl RateResult {
+    /// Rewards seen per second during the second half of a sending that began at `started`
+    /// and lasted `sending`. Rewards land a block at a time, so the figure is within a block's
+    /// worth of the truth only when that half spans many blocks.
+    pub(super) fn steady(completions: &[Completion], started: Instant, sending: Duration) -> f64 {
+        let half = sending / 2;
+        let (from, to) = (started + half, started + sending);
+        let seen = completions.iter().filter(|c| c.seen > from && c.seen <= to).count();
+        match half.as_secs_f64() {
+            secs if secs > 0.0 => seen as f64 / secs,
+            _ => 0.0,
+        }
+    }
+
     /// Latency percentiles of `completions`.
     pub(super) fn latencies(completions: &[Completion]) -> (Percentiles<u64>, Percentiles<u64>) {
         let rounds = completions.iter().map(|c| c.rounds).collect();
@@ -71,6 +88,7 @@ impl RateResult {
             "acceptedPerSec": round2(self.accepted_per_sec),
             "rewarded": self.rewarded,
             "rewardedPerSec": round2(self.rewarded_per_sec),
+            "steadyRewardedPerSec": round2(self.steady_per_sec),
             "latencyRounds": percentiles(&self.latency_rounds),
             "latencyMs": percentiles(&self.latency_ms),
             "maxListenerLagRounds": self.max_listener_lag_rounds,
@@ -122,7 +140,7 @@ pub(super) fn table(settings: &Settings, results: &[RateResult]) -> String {
         settings.fans,
     );
     out.push_str(
-        "offered/s  accepted/s  accepted  rewarded  rewarded/s  \
+        "offered/s  accepted/s  accepted  rewarded  rewarded/s  steady/s  \
          rounds p50/p99  ms p50/p99    max lag\n",
     );
     for r in results {
@@ -132,12 +150,13 @@ pub(super) fn table(settings: &Settings, results: &[RateResult]) -> String {
         };
         let _ = writeln!(
             out,
-            "{:>9}  {:>10.0}  {:>8}  {:>8}  {:>10.1}  {:>14}  {:>11}  {:>9}",
+            "{:>9}  {:>10.0}  {:>8}  {:>8}  {:>10.1}  {:>8.1}  {:>14}  {:>11}  {:>9}",
             r.offered_per_sec,
             r.accepted_per_sec,
             r.accepted,
             r.rewarded,
             r.rewarded_per_sec,
+            r.steady_per_sec,
             cell(&r.latency_rounds),
             cell(&r.latency_ms),
             r.max_listener_lag_rounds,
@@ -155,7 +174,9 @@ pub(super) fn table(settings: &Settings, results: &[RateResult]) -> String {
     }
     let _ = writeln!(
         out,
-        "rounds: reward confirmation round - tip round; ms: tip sent until the bench saw the \
+        "rewarded/s: all rewards ÷ first tip sent to last reward seen; steady/s: rewards seen \
+         in the second half of the sending ÷ its length; \
+         rounds: reward confirmation round - tip round; ms: tip sent until the bench saw the \
          reward recorded (polled every {} ms, so up to that much late); lag: rounds the \
          listener's watermark trailed the devnet",
         millis(POLL)
@@ -186,5 +207,23 @@ mod tests {
         let p = Percentiles::of(vec![7_u64]);
         assert_eq!((p.p50, p.p99), (Some(7), Some(7)));
         assert_eq!(Percentiles::<u64>::of(vec![]).p50, None);
+    }
+
+    #[test]
+    fn steady_counts_only_the_second_half_of_the_sending() {
+        let started = Instant::now();
+        let at = |ms: u64| Completion {
+            rounds: 1,
+            after: Duration::from_millis(500),
+            seen: started + Duration::from_millis(ms),
+        };
+        // Sending for 10 s: the start-up burst (first 5 s) and the drain (after 10 s) are
+        // left out; 30 rewards in the 5 s between are 6 a second.
+        let mut completions: Vec<Completion> = (0..50).map(|i| at(100 * i)).collect();
+        completions.extend((0..30).map(|i| at(5_100 + 150 * i)));
+        completions.extend((0..40).map(|i| at(10_100 + 10 * i)));
+        let steady = RateResult::steady(&completions, started, Duration::from_secs(10));
+        assert!((steady - 6.0).abs() < 1e-9, "{steady}");
+        assert_eq!(RateResult::steady(&[], started, Duration::ZERO), 0.0);
     }
 }
