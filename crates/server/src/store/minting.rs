@@ -20,7 +20,9 @@ const JOB_COLUMNS: &str = "j.tip_txid, j.kind, j.template_id, j.variant, j.state
     j.next_attempt_at, j.last_error, j.error_class, j.inflight_txn_base64, j.inflight_txid, \
     j.inflight_last_valid, j.asset_id, j.created_at, j.updated_at";
 
-/// States a worker picks up once due: in-flight ones only after their claim lapsed.
+/// States a worker picks up once due: in-flight ones only after their claim lapsed. The
+/// `reward_jobs_claimable` index is partial on exactly this list, and a claim can use it only
+/// while the two agree.
 const CLAIMABLE: &str = "('queued', 'minting', 'minted', 'delivering', 'failed')";
 
 /// A reward job to queue.
@@ -146,16 +148,26 @@ impl Store {
         lease_until: Timestamp,
         limit: u32,
     ) -> Result<Vec<ClaimedJob>> {
-        let lock = match self.backend {
-            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-            Backend::Sqlite => "",
+        // PostgreSQL: rows locked by another claim are skipped, and each taken row is checked
+        // again once locked. SQLite: the statement runs alone under the write lock, so the
+        // rows it selects are still due when it updates them; the due-order index is named,
+        // since SQLite's planner would otherwise read every due job by state and sort them.
+        let claim_sql = match self.backend {
+            Backend::Postgres => format!(
+                "UPDATE reward_jobs SET claim_token = $1, next_attempt_at = $2, updated_at = $3 \
+                 WHERE next_attempt_at <= $3 AND state IN {CLAIMABLE} AND (tip_txid, kind) IN ( \
+                 SELECT tip_txid, kind FROM reward_jobs WHERE state IN {CLAIMABLE} \
+                 AND next_attempt_at <= $3 ORDER BY next_attempt_at LIMIT $4 \
+                 FOR UPDATE SKIP LOCKED)"
+            ),
+            Backend::Sqlite => format!(
+                "UPDATE reward_jobs SET claim_token = $1, next_attempt_at = $2, updated_at = $3 \
+                 WHERE (tip_txid, kind) IN ( \
+                 SELECT tip_txid, kind FROM reward_jobs INDEXED BY reward_jobs_claimable \
+                 WHERE state IN {CLAIMABLE} AND next_attempt_at <= $3 \
+                 ORDER BY next_attempt_at LIMIT $4)"
+            ),
         };
-        let claim_sql = format!(
-            "UPDATE reward_jobs SET claim_token = $1, next_attempt_at = $2, updated_at = $3 \
-             WHERE next_attempt_at <= $3 AND state IN {CLAIMABLE} AND (tip_txid, kind) IN ( \
-             SELECT tip_txid, kind FROM reward_jobs WHERE state IN {CLAIMABLE} \
-             AND next_attempt_at <= $3 ORDER BY next_attempt_at LIMIT $4 {lock})"
-        );
         sqlx::query(&claim_sql)
             .bind(claim)
             .bind(lease_until.0)
