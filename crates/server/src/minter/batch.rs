@@ -522,17 +522,25 @@ impl Batch {
         let now = inner.clock.now();
         if !mints.is_empty() {
             let batch: Vec<MintSettlement> = mints.iter().map(|(_, mint)| mint.clone()).collect();
-            let settled = inner.store.settle_mints(&batch, now).await?;
+            let network = inner.network().await;
+            let settled = inner.store.settle_mints(&batch, network, now).await?;
+            let mut due = false;
             for ((index, mint), settled) in mints.iter().zip(settled) {
-                if settled {
-                    inner.metrics.minted();
-                    inner.metrics.step_succeeded(self.jobs[*index].job.attempts > 0);
-                    self.report.minted += 1;
-                    tracing::debug!(target: "minter", job = %mint.key, asset = %mint.asset, "minted");
+                let Some(state) = settled else { continue };
+                inner.metrics.minted();
+                inner.metrics.step_succeeded(self.jobs[*index].job.attempts > 0);
+                self.report.minted += 1;
+                if state == JobState::AwaitingOptin {
+                    self.report.awaiting_optin += 1;
+                } else {
+                    due = true;
                 }
+                tracing::debug!(target: "minter", job = %mint.key, asset = %mint.asset, "minted");
             }
-            // The deliveries are due at once.
-            inner.wake.notify_one();
+            if due {
+                // Their deliveries are due at once.
+                inner.wake.notify_one();
+            }
         }
         if !deliveries.is_empty() {
             let batch: Vec<Delivery> = deliveries.iter().map(|(_, d)| d.clone()).collect();

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use tipforge_algo::SecretKey;
 use tipforge_chain::{Algod, ChainError, Indexer, RetryPolicy};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, OnceCell, Semaphore};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -127,6 +127,29 @@ struct Inner {
     wake: Arc<Notify>,
     signing: Arc<Semaphore>,
     blocks: blocks::RecentBlocks,
+    /// The genesis hash of the node's network, as the listener keys its progress.
+    network: OnceCell<String>,
+}
+
+impl Inner {
+    /// The network's genesis hash, asked of the node once; `None` while the node cannot say,
+    /// and mints are then settled as due rather than parked (see [`Store::settle_mints`]).
+    async fn network(&self) -> Option<&str> {
+        let network = self
+            .network
+            .get_or_try_init(|| async {
+                let params = self.algod.suggested_params().await?;
+                Ok::<_, ChainError>(data_encoding::BASE64.encode(&params.genesis_hash))
+            })
+            .await;
+        match network {
+            Ok(network) => Some(network),
+            Err(err) => {
+                tracing::debug!(target: "minter", error = %err, "network unknown");
+                None
+            }
+        }
+    }
 }
 
 impl Minter {
@@ -156,6 +179,7 @@ impl Minter {
             wake,
             signing,
             blocks: blocks::RecentBlocks::default(),
+            network: OnceCell::new(),
         };
         Self { inner: Arc::new(inner) }
     }

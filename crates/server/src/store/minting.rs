@@ -265,20 +265,40 @@ impl Store {
     /// the reward appears in `nfts` (awaiting delivery). Settling the same mint twice is
     /// harmless; a job whose in-flight transaction is another is not touched.
     pub async fn settle_mint(&self, mint: &MintSettlement, now: Timestamp) -> Result<bool> {
-        Ok(self.settle_mints(std::slice::from_ref(mint), now).await?.first() == Some(&true))
+        let settled = self.settle_mints(std::slice::from_ref(mint), None, now).await?;
+        Ok(settled.first().is_some_and(Option::is_some))
     }
 
-    /// [`Store::settle_mint`] for many mints (those of one block) in one transaction; says, mint
-    /// by mint, whether it was recorded now.
+    /// [`Store::settle_mint`] for many mints (those of one block) in one transaction; gives,
+    /// mint by mint, the state its job moved to, or `None` when it was not recorded now.
+    ///
+    /// Given the genesis hash of the network the listener ingests, a mint committed in a round
+    /// the listener has not ingested yet is parked awaiting its fan's opt-in straight away
+    /// rather than made due: the fan cannot have opted in to the asset before it existed, and
+    /// the listener, ingesting that round or a later one, releases the job when it sees the
+    /// opt-in. The listener's row stays locked until the commit, so no ingest can slip between
+    /// reading its round and parking the job. Any other mint is due at once and the minter asks
+    /// the node whether its fan has opted in.
     pub async fn settle_mints(
         &self,
         mints: &[MintSettlement],
+        network: Option<&str>,
         now: Timestamp,
-    ) -> Result<Vec<bool>> {
+    ) -> Result<Vec<Option<JobState>>> {
         let mut transaction = self.pool.begin().await?;
+        let ingested = match network {
+            Some(network) => hold_watermark(&mut transaction, network).await?,
+            None => None,
+        };
         let mut settled = Vec::with_capacity(mints.len());
         for mint in mints {
-            settled.push(settle_one_mint(&mut transaction, mint, now).await?);
+            // Strictly before: an opt-in can share the asset's own block, after its creation.
+            let state = match ingested {
+                Some(ingested) if ingested < mint.round => JobState::AwaitingOptin,
+                _ => JobState::Minted,
+            };
+            let recorded = settle_one_mint(&mut transaction, mint, state, now).await?;
+            settled.push(recorded.then_some(state));
         }
         transaction.commit().await?;
         Ok(settled)
@@ -481,17 +501,37 @@ impl Store {
     }
 }
 
+/// The round the listener has ingested on `network`, its row locked until the transaction
+/// ends: a write on both databases, so that on SQLite the transaction holds the write lock
+/// from here on, and on PostgreSQL an ingest, which advances the row first, waits for it (or
+/// it for the ingest). `None` when no listener has ingested on the network.
+async fn hold_watermark(
+    transaction: &mut Transaction<'static, Any>,
+    network: &str,
+) -> Result<Option<Round>> {
+    let row = sqlx::query(
+        "UPDATE listener_state SET watermark_round = watermark_round \
+         WHERE genesis_hash = $1 RETURNING watermark_round",
+    )
+    .bind(network)
+    .fetch_optional(&mut **transaction)
+    .await?;
+    row.map(|row| unsigned(&row, "watermark_round").map(Round)).transpose()
+}
+
 async fn settle_one_mint(
     transaction: &mut Transaction<'static, Any>,
     mint: &MintSettlement,
+    state: JobState,
     now: Timestamp,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "UPDATE reward_jobs SET state = 'minted', asset_id = $1, attempts = 0, \
-         next_attempt_at = $2, updated_at = $2, last_error = NULL, error_class = NULL, \
+        "UPDATE reward_jobs SET state = $1, asset_id = $2, attempts = 0, \
+         next_attempt_at = $3, updated_at = $3, last_error = NULL, error_class = NULL, \
          inflight_txn_base64 = NULL, inflight_txid = NULL, inflight_last_valid = NULL \
-         WHERE tip_txid = $3 AND kind = $4 AND inflight_txid = $5",
+         WHERE tip_txid = $4 AND kind = $5 AND inflight_txid = $6",
     )
+    .bind(state.as_str())
     .bind(bigint("asset id", mint.asset.0)?)
     .bind(now.0)
     .bind(&mint.key.tip_txid)

@@ -5,9 +5,9 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use tipforge_algo::transaction::Payment;
-use tipforge_algo::{MicroAlgos, SecretKey, Transaction};
+use tipforge_algo::{MicroAlgos, Round, SecretKey, Transaction};
 use tipforge_devnet::MiningMode;
-use tipforge_server::domain::{ErrorClass, JobState, Supply, Variant};
+use tipforge_server::domain::{AssetMove, ErrorClass, JobState, Supply, Variant};
 use tipforge_server::minter::{MAX_RETRY, MinterConfig, opt_in};
 
 use crate::support::{Db, Net, minter_config, sticker_template};
@@ -76,6 +76,89 @@ async fn soulbound_reward_waits_for_the_opt_in_then_is_clawed_into_the_fan_sqlit
 #[tokio::test]
 async fn soulbound_reward_waits_for_the_opt_in_then_is_clawed_into_the_fan_postgres() {
     soulbound_reward_waits_for_the_opt_in_then_is_clawed_into_the_fan(Db::Postgres).await;
+}
+
+/// The listener's progress on the devnet's network, stored as an ingest of `round` with
+/// `moves` would leave it.
+async fn listener_ingests(net: &Net, round: Round, moves: &[AssetMove]) -> u64 {
+    let params = net.algod.suggested_params().await.unwrap();
+    let network = STANDARD.encode(params.genesis_hash);
+    let report = net.store.ingest_batch(&network, round, &[], moves, net.clock.now()).await;
+    report.unwrap().deliveries_requeued
+}
+
+async fn mint_ahead_of_the_listener_is_parked_and_its_opt_in_releases_it(db: Db) {
+    let net = Net::start(db).await;
+    let fan = net.funded(1_000_000).await;
+    let job = net.reward(fan.address(), Variant::Soulbound).await;
+    let last = net.algod.status().await.unwrap().last_round;
+    listener_ingests(&net, last, &[]).await;
+    let minter = net.minter();
+
+    let minted = minter.run_once().await.unwrap();
+
+    // One batch: no second claim and no look-up of the fan's holding.
+    assert_eq!((minted.minted, minted.awaiting_optin), (1, 1));
+    assert_eq!(net.state(&job).await, JobState::AwaitingOptin);
+    assert_eq!(minter.run_once().await.unwrap().claimed, 0);
+    let asset = net.asset_of(&job).await;
+    opt_in_with_handed_out_transaction(&net, &fan, asset).await;
+    let opted = net.algod.status().await.unwrap().last_round;
+    let move_ = AssetMove {
+        round: opted,
+        asset,
+        sender: fan.address(),
+        receiver: fan.address(),
+        amount: 0,
+        revoke_from: None,
+        close_to: None,
+    };
+    assert_eq!(listener_ingests(&net, opted, &[move_]).await, 1);
+    let delivered = minter.run_once().await.unwrap();
+
+    assert_eq!(delivered.delivered, 1);
+    assert_eq!(net.state(&job).await, JobState::Done);
+    let holding = net.algod.account_asset(&fan.address(), asset).await.unwrap().unwrap();
+    assert_eq!(holding.amount, 1);
+}
+
+#[tokio::test]
+async fn mint_ahead_of_the_listener_is_parked_and_its_opt_in_releases_it_sqlite() {
+    mint_ahead_of_the_listener_is_parked_and_its_opt_in_releases_it(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn mint_ahead_of_the_listener_is_parked_and_its_opt_in_releases_it_postgres() {
+    mint_ahead_of_the_listener_is_parked_and_its_opt_in_releases_it(Db::Postgres).await;
+}
+
+/// Once the listener has ingested the mint's round it may already have passed the fan's
+/// opt-in by: the job is made due and the node is asked.
+async fn mint_the_listener_has_passed_is_checked_on_chain(db: Db) {
+    let net = Net::start(db).await;
+    let fan = net.funded(1_000_000).await;
+    let job = net.reward(fan.address(), Variant::Soulbound).await;
+    let last = net.algod.status().await.unwrap().last_round;
+    listener_ingests(&net, Round(last.0 + 1_000), &[]).await;
+    let minter = net.minter();
+
+    let minted = minter.run_once().await.unwrap();
+
+    assert_eq!((minted.minted, minted.awaiting_optin), (1, 0));
+    assert_eq!(net.state(&job).await, JobState::Minted);
+    let checked = minter.run_once().await.unwrap();
+    assert_eq!((checked.claimed, checked.awaiting_optin), (1, 1));
+    assert_eq!(net.state(&job).await, JobState::AwaitingOptin);
+}
+
+#[tokio::test]
+async fn mint_the_listener_has_passed_is_checked_on_chain_sqlite() {
+    mint_the_listener_has_passed_is_checked_on_chain(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn mint_the_listener_has_passed_is_checked_on_chain_postgres() {
+    mint_the_listener_has_passed_is_checked_on_chain(Db::Postgres).await;
 }
 
 async fn golden_reward_goes_to_an_opted_in_fan_by_plain_transfer(db: Db) {

@@ -8,7 +8,7 @@ use data_encoding::BASE64;
 use tipforge_algo::group::assign_group;
 use tipforge_algo::transaction::{AppCall, Payment, StateSchema};
 use tipforge_algo::{
-    Address, AppId, MicroAlgos, SecretKey, SignedTransaction, Transaction, TxnBody,
+    Address, AppId, AssetId, MicroAlgos, SecretKey, SignedTransaction, Transaction, TxnBody,
 };
 use tipforge_chain::{Algod, ApiToken, ChainMetrics, RetryPolicy};
 use tipforge_devnet::FundedAccount;
@@ -49,9 +49,15 @@ impl Chain {
         Transaction::builder(from.address(), &params, body).build().unwrap()
     }
 
-    async fn submit(&self, group: &[SignedTransaction]) {
+    pub(crate) async fn submit(&self, group: &[SignedTransaction]) {
         let bytes: Vec<u8> = group.iter().flat_map(SignedTransaction::encode).collect();
         self.algod.submit(bytes).await.unwrap();
+    }
+
+    /// Units of `asset` that `holder` holds; `None` when not opted in.
+    pub(crate) async fn holding(&self, holder: Address, asset: AssetId) -> Option<u64> {
+        let holding = self.algod.account_asset(&holder, asset).await.unwrap();
+        holding.map(|holding| holding.amount)
     }
 
     /// Deploys `creator`'s TipProxy from the platform account, funds its minimum balance and

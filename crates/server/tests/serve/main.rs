@@ -8,11 +8,15 @@ mod chain;
 use std::path::Path;
 use std::time::Duration;
 
+use data_encoding::BASE64;
 use reqwest::StatusCode;
 use serde_json::Value;
 use tempfile::TempDir;
-use tipforge_algo::{Address, SecretKey};
+use tipforge_algo::{Address, AssetId, SecretKey, Transaction};
 use tipforge_server::config::Secret;
+use tipforge_server::domain::{
+    JobState, RuleParameters, Supply, Template, TemplateId, TemplateKind, Timestamp,
+};
 use tipforge_server::store::Store;
 use tipforge_server::{Config, RunError, build};
 use tokio::task::JoinHandle;
@@ -137,6 +141,64 @@ async fn a_tip_through_a_deployed_contract_shows_up_in_the_api_status_and_metric
     let health = served.json("/health").await;
     assert_eq!(health["data"]["algod"], "ok");
     assert_eq!(health["data"]["listener"], "ok");
+    served.stop().await;
+}
+
+/// Polls `path` until `done` holds of its `data`, for up to 20 s.
+async fn eventually(served: &Served, path: &str, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..400 {
+        let data = served.json(path).await["data"].clone();
+        if done(&data) {
+            return data;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let tips = served.json("/tips").await;
+    let jobs = served.store.reward_jobs_in(JobState::Failed, None, 10).await.unwrap();
+    panic!("GET {path} did not come to the expected answer within 20 s; tips {tips}, jobs {jobs:?}");
+}
+
+#[tokio::test]
+async fn a_sticker_is_minted_for_a_tip_and_delivered_once_the_fan_signs_the_handed_out_opt_in() {
+    let dir = TempDir::new().unwrap();
+    let served = Served::start(dir.path()).await;
+    let platform = platform_key(dir.path());
+    let accounts = served.chain.accounts();
+    let (creator, fan) = (&accounts[1], &accounts[2]);
+    let app = served.chain.deploy(&platform, creator.address, &served.store).await;
+    let template = Template {
+        id: TemplateId::generate(),
+        creator: creator.address,
+        kind: TemplateKind::Sticker,
+        name: "star".to_owned(),
+        supply: Supply::Unique,
+        image_cid: "bafkimage".to_owned(),
+        image_mime: "image/png".to_owned(),
+        metadata_cid: "bafkmeta".to_owned(),
+        metadata_url: "ipfs://bafkmeta#arc3".to_owned(),
+        metadata_hash: BASE64.encode(&[7; 32]),
+        rules: RuleParameters { golden_odds_bps: Some(0), ..RuleParameters::default() },
+        created_at: Timestamp(0),
+    };
+    served.store.insert_template(&template).await.unwrap();
+
+    served.chain.tip(&fan.key, app, creator.address, 1_000_000, "for a sticker").await;
+
+    let awaiting = format!("/fans/{}/awaiting-optin", fan.address);
+    let waiting = eventually(&served, &awaiting, |data| data.as_array().unwrap().len() == 1).await;
+    let asset = AssetId(waiting[0]["nft"]["assetId"].as_u64().unwrap());
+    assert_eq!(waiting[0]["nft"]["delivery"], "awaiting_optin");
+    assert_eq!(served.chain.holding(fan.address, asset).await, None);
+    let unsigned = BASE64.decode(waiting[0]["optIn"]["txn"].as_str().unwrap().as_bytes());
+    let opt_in = Transaction::decode(&unsigned.unwrap()).unwrap();
+    served.chain.submit(&[opt_in.sign(&fan.key)]).await;
+
+    let nfts = format!("/fans/{}/nfts", fan.address);
+    let delivered = eventually(&served, &nfts, |data| data[0]["delivery"] == "delivered").await;
+    assert_eq!(delivered.as_array().unwrap().len(), 1, "{delivered}");
+    assert_eq!(delivered[0]["assetId"], asset.0);
+    assert_eq!(served.chain.holding(fan.address, asset).await, Some(1));
+    assert!(served.json(&awaiting).await["data"].as_array().unwrap().is_empty());
     served.stop().await;
 }
 
