@@ -120,6 +120,7 @@ async fn measure(args: &BenchArgs) -> anyhow::Result<(Settings, Vec<RateResult>)
         listener: pipeline.listener.clone(),
         minter: pipeline.minter.clone(),
     };
+    observer.index().await?;
     let drain = Duration::from_secs(args.drain_seconds);
     if args.supply == Supply::Edition {
         warm_up_editions(&pipeline, &observer.pool, drain).await?;
@@ -128,6 +129,7 @@ async fn measure(args: &BenchArgs) -> anyhow::Result<(Settings, Vec<RateResult>)
     for (run, &rate) in args.rates.iter().enumerate() {
         results.push(measure_rate(&pipeline, &observer, run, rate, args.seconds, drain).await?);
     }
+    observer.drop_index().await?;
     observer.pool.close().await;
     pipeline.stop().await?;
     let settings = Settings {

@@ -189,6 +189,7 @@ impl Store {
         reward: &EditionReward,
         now: Timestamp,
     ) -> Result<bool> {
+        let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
         let done = sqlx::query(
             "UPDATE reward_jobs SET state = 'minted', asset_id = $1, attempts = 0, \
@@ -226,6 +227,7 @@ impl Store {
 
     /// Hands a claimed job back, due at `at` (it waits on something another step provides).
     pub async fn defer_reward_job(&self, claim: &str, key: &JobKey, at: Timestamp) -> Result<()> {
+        let _turn = self.write_turn().await;
         sqlx::query(
             "UPDATE reward_jobs SET next_attempt_at = $1, claim_token = NULL \
              WHERE tip_txid = $2 AND kind = $3 AND claim_token = $4",

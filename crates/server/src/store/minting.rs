@@ -168,6 +168,7 @@ impl Store {
                  ORDER BY next_attempt_at LIMIT $4)"
             ),
         };
+        let turn = self.write_turn().await;
         sqlx::query(&claim_sql)
             .bind(claim)
             .bind(lease_until.0)
@@ -175,6 +176,7 @@ impl Store {
             .bind(i64::from(limit))
             .execute(&self.pool)
             .await?;
+        drop(turn);
         let select = format!(
             "SELECT {JOB_COLUMNS}, t.fan, t.creator, t.round AS tip_round, t.ingested_at \
              FROM reward_jobs j JOIN tips t ON t.txid = j.tip_txid \
@@ -237,6 +239,7 @@ impl Store {
         writes: &[(JobKey, JobState, Inflight)],
         now: Timestamp,
     ) -> Result<Vec<bool>> {
+        let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
         let mut written = Vec::with_capacity(writes.len());
         for (key, state, inflight) in writes {
@@ -285,6 +288,7 @@ impl Store {
         network: Option<&str>,
         now: Timestamp,
     ) -> Result<Vec<Option<JobState>>> {
+        let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
         let ingested = match network {
             Some(network) => hold_watermark(&mut transaction, network).await?,
@@ -323,6 +327,7 @@ impl Store {
         deliveries: &[Delivery],
         now: Timestamp,
     ) -> Result<Vec<bool>> {
+        let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
         let mut settled = Vec::with_capacity(deliveries.len());
         for delivery in deliveries {
@@ -335,6 +340,7 @@ impl Store {
     /// Parks minted jobs until their fans opt in to their assets, in one transaction. Any stored
     /// transaction is one known never to be committed (a lost delivery), so it is dropped.
     pub async fn await_optin(&self, claim: &str, keys: &[JobKey], now: Timestamp) -> Result<()> {
+        let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
         for key in keys {
             sqlx::query(
@@ -362,6 +368,7 @@ impl Store {
         asset: AssetId,
         now: Timestamp,
     ) -> Result<u64> {
+        let _turn = self.write_turn().await;
         let done = sqlx::query(
             "UPDATE reward_jobs SET state = 'minted', next_attempt_at = $1, updated_at = $1 \
              WHERE state = 'awaiting_optin' AND asset_id = $2 \
@@ -382,6 +389,7 @@ impl Store {
         failure: &JobFailure,
         now: Timestamp,
     ) -> Result<()> {
+        let _turn = self.write_turn().await;
         let state = if failure.dead { JobState::Dead } else { JobState::Failed };
         let clear = if failure.keep_inflight {
             ""

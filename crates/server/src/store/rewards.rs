@@ -70,6 +70,7 @@ impl Store {
         moves: &[AssetMove],
         now: Timestamp,
     ) -> Result<IngestReport> {
+        let _turn = self.write_turn().await;
         let transaction = self.pool.begin().await?;
         ingest_in(transaction, genesis_hash, round, tips, moves, now).await
     }
@@ -92,6 +93,7 @@ impl Store {
         moves: &[AssetMove],
         now: Timestamp,
     ) -> Result<Option<IngestReport>> {
+        let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
         if !super::lease::renew_in(&mut transaction, genesis_hash, holder, expires).await? {
             transaction.rollback().await?;

@@ -155,7 +155,9 @@ async fn eventually(served: &Served, path: &str, done: impl Fn(&Value) -> bool) 
     }
     let tips = served.json("/tips").await;
     let jobs = served.store.reward_jobs_in(JobState::Failed, None, 10).await.unwrap();
-    panic!("GET {path} did not come to the expected answer within 20 s; tips {tips}, jobs {jobs:?}");
+    panic!(
+        "GET {path} did not come to the expected answer within 20 s; tips {tips}, jobs {jobs:?}"
+    );
 }
 
 #[tokio::test]
