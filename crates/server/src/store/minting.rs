@@ -10,6 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, Round, TxId};
 
 use super::row::{address, bigint, optional_unsigned, parsed, timestamp, unsigned};
+use super::sql::rows_per_statement;
 use super::{Backend, Result, Store, StoreError};
 use crate::domain::{
     ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, TemplateId,
@@ -304,6 +305,9 @@ impl Store {
             let recorded = settle_one_mint(&mut transaction, mint, state, now).await?;
             settled.push(recorded.then_some(state));
         }
+        let recorded = mints.iter().zip(&settled).filter(|(_, settled)| settled.is_some());
+        let rewards: Vec<&MintSettlement> = recorded.map(|(mint, _)| mint).collect();
+        insert_minted_rewards(&mut transaction, &rewards, now).await?;
         transaction.commit().await?;
         Ok(settled)
     }
@@ -527,6 +531,8 @@ async fn hold_watermark(
     row.map(|row| unsigned(&row, "watermark_round").map(Round)).transpose()
 }
 
+/// Moves a minted job on; `false` when its in-flight transaction is not this mint's (settled
+/// before, or taken over).
 async fn settle_one_mint(
     transaction: &mut Transaction<'static, Any>,
     mint: &MintSettlement,
@@ -547,27 +553,48 @@ async fn settle_one_mint(
     .bind(mint.txid.to_string())
     .execute(&mut **transaction)
     .await?;
-    if done.rows_affected() == 0 {
-        return Ok(false);
+    Ok(done.rows_affected() == 1)
+}
+
+/// The rewards of newly settled mints, awaiting delivery, a few hundred rows per statement.
+async fn insert_minted_rewards(
+    transaction: &mut Transaction<'static, Any>,
+    mints: &[&MintSettlement],
+    now: Timestamp,
+) -> Result<()> {
+    const COLUMNS: usize = 9;
+    for chunk in mints.chunks(rows_per_statement(COLUMNS)) {
+        // Every row's parameters, then the delivery state they all start in.
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|row| {
+                let first = row * COLUMNS + 1;
+                let params: Vec<String> =
+                    (first..first + COLUMNS).map(|n| format!("${n}")).collect();
+                format!("({}, 'awaiting_optin')", params.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
+             minted_at, minted_round, delivery) VALUES {} \
+             ON CONFLICT (tip_txid, kind) DO NOTHING",
+            rows.join(", ")
+        );
+        let mut statement = sqlx::query(&sql);
+        for mint in chunk {
+            statement = statement
+                .bind(&mint.key.tip_txid)
+                .bind(mint.key.kind.as_str())
+                .bind(bigint("asset id", mint.asset.0)?)
+                .bind(mint.template_id.to_string())
+                .bind(mint.owner.to_string())
+                .bind(mint.creator.to_string())
+                .bind(mint.variant.as_str())
+                .bind(now.0)
+                .bind(bigint("round", mint.round.0)?);
+        }
+        statement.execute(&mut **transaction).await?;
     }
-    sqlx::query(
-        "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
-         delivery, minted_at, minted_round) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_optin', $8, $9) \
-         ON CONFLICT (tip_txid, kind) DO NOTHING",
-    )
-    .bind(&mint.key.tip_txid)
-    .bind(mint.key.kind.as_str())
-    .bind(bigint("asset id", mint.asset.0)?)
-    .bind(mint.template_id.to_string())
-    .bind(mint.owner.to_string())
-    .bind(mint.creator.to_string())
-    .bind(mint.variant.as_str())
-    .bind(now.0)
-    .bind(bigint("round", mint.round.0)?)
-    .execute(&mut **transaction)
-    .await?;
-    Ok(true)
+    Ok(())
 }
 
 async fn settle_one_delivery(
