@@ -175,7 +175,6 @@ impl Observer {
         Ok(states)
     }
 
-    /// The `nfts` column that says in which round a reward was done.
     /// Indexes the rewards by the round they completed in, for the duration of the bench.
     /// The observer asks for the rewards completed since its last look many times a second;
     /// the product never asks for rewards by round, so without this index every look reads
@@ -195,6 +194,7 @@ impl Observer {
         Ok(())
     }
 
+    /// The `nfts` column that says in which round a reward was done.
     fn done_round(&self) -> &'static str {
         match self.supply {
             Supply::Unique => "minted_round",

@@ -278,8 +278,7 @@ impl Listener {
     async fn network(&self) -> Result<&String, ListenerError> {
         self.network
             .get_or_try_init(|| async {
-                let params = self.algod.suggested_params().await?;
-                Ok::<_, ListenerError>(data_encoding::BASE64.encode(&params.genesis_hash))
+                Ok::<_, ListenerError>(crate::network::network_key(&self.algod).await?)
             })
             .await
     }

@@ -135,13 +135,8 @@ impl Inner {
     /// The network's genesis hash, asked of the node once; `None` while the node cannot say,
     /// and mints are then settled as due rather than parked (see [`Store::settle_mints`]).
     async fn network(&self) -> Option<&str> {
-        let network = self
-            .network
-            .get_or_try_init(|| async {
-                let params = self.algod.suggested_params().await?;
-                Ok::<_, ChainError>(data_encoding::BASE64.encode(&params.genesis_hash))
-            })
-            .await;
+        let network =
+            self.network.get_or_try_init(|| crate::network::network_key(&self.algod)).await;
         match network {
             Ok(network) => Some(network),
             Err(err) => {

@@ -20,6 +20,13 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a health probe of algod may take; it is never retried.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 
+/// The key the store files a network's progress under: the standard base64 of its genesis
+/// hash, as the node reports it.
+pub async fn network_key(algod: &Algod) -> Result<String, ChainError> {
+    let params = algod.suggested_params().await?;
+    Ok(data_encoding::BASE64.encode(&params.genesis_hash))
+}
+
 /// Why the network could not be reached or set up.
 #[derive(Debug, thiserror::Error)]
 pub enum NetworkError {

@@ -10,7 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, Round, TxId};
 
 use super::row::{address, bigint, optional_unsigned, parsed, timestamp, unsigned};
-use super::sql::rows_per_statement;
+use super::sql::{placeholders, rows_per_statement};
 use super::{Backend, Result, Store, StoreError};
 use crate::domain::{
     ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, TemplateId,
@@ -562,22 +562,13 @@ async fn insert_minted_rewards(
     mints: &[&MintSettlement],
     now: Timestamp,
 ) -> Result<()> {
-    const COLUMNS: usize = 9;
+    const COLUMNS: usize = 10;
     for chunk in mints.chunks(rows_per_statement(COLUMNS)) {
-        // Every row's parameters, then the delivery state they all start in.
-        let rows: Vec<String> = (0..chunk.len())
-            .map(|row| {
-                let first = row * COLUMNS + 1;
-                let params: Vec<String> =
-                    (first..first + COLUMNS).map(|n| format!("${n}")).collect();
-                format!("({}, 'awaiting_optin')", params.join(", "))
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
              minted_at, minted_round, delivery) VALUES {} \
              ON CONFLICT (tip_txid, kind) DO NOTHING",
-            rows.join(", ")
+            placeholders(chunk.len(), COLUMNS)
         );
         let mut statement = sqlx::query(&sql);
         for mint in chunk {
@@ -590,7 +581,8 @@ async fn insert_minted_rewards(
                 .bind(mint.creator.to_string())
                 .bind(mint.variant.as_str())
                 .bind(now.0)
-                .bind(bigint("round", mint.round.0)?);
+                .bind(bigint("round", mint.round.0)?)
+                .bind(crate::domain::Delivery::AwaitingOptin.as_str());
         }
         statement.execute(&mut **transaction).await?;
     }
