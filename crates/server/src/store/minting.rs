@@ -1,7 +1,7 @@
 //! Reward jobs as the minter moves them: claiming due jobs, the write-ahead of signed
 //! transactions, settling confirmations, failures and the operator's retries.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -10,7 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, Round, TxId};
 
 use super::row::{address, bigint, optional_unsigned, parsed, timestamp, unsigned};
-use super::sql::{placeholders, rows_per_statement};
+use super::sql::{Value, placeholders, rows_per_statement, run_by_rows};
 use super::{Backend, Result, Store, StoreError};
 use crate::domain::{
     ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, TemplateId,
@@ -240,29 +240,32 @@ impl Store {
         writes: &[(JobKey, JobState, Inflight)],
         now: Timestamp,
     ) -> Result<Vec<bool>> {
+        let rows = writes
+            .iter()
+            .map(|(key, state, inflight)| {
+                let mut row = key_values(key);
+                row.extend([
+                    Value::Text(state.as_str().to_owned()),
+                    Value::Text(STANDARD.encode(&inflight.signed)),
+                    Value::Text(inflight.txid.to_string()),
+                    Value::Int(bigint("last valid round", inflight.last_valid.0)?),
+                ]);
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let sql = "WITH w (tip_txid, kind, state, signed_txn, txid, last_valid) AS (VALUES {rows}) \
+                   UPDATE reward_jobs SET state = w.state, inflight_txn_base64 = w.signed_txn, \
+                   inflight_txid = w.txid, inflight_last_valid = w.last_valid, updated_at = $1 \
+                   FROM w WHERE reward_jobs.tip_txid = w.tip_txid AND reward_jobs.kind = w.kind \
+                   AND reward_jobs.claim_token = $2 \
+                   RETURNING reward_jobs.tip_txid AS tip_txid, reward_jobs.kind AS kind";
+        let shared = [Value::Int(now.0), Value::Text(claim.to_owned())];
         let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
-        let mut written = Vec::with_capacity(writes.len());
-        for (key, state, inflight) in writes {
-            let done = sqlx::query(
-                "UPDATE reward_jobs SET state = $1, inflight_txn_base64 = $2, inflight_txid = $3, \
-                 inflight_last_valid = $4, updated_at = $5 \
-                 WHERE tip_txid = $6 AND kind = $7 AND claim_token = $8",
-            )
-            .bind(state.as_str())
-            .bind(STANDARD.encode(&inflight.signed))
-            .bind(inflight.txid.to_string())
-            .bind(bigint("last valid round", inflight.last_valid.0)?)
-            .bind(now.0)
-            .bind(&key.tip_txid)
-            .bind(key.kind.as_str())
-            .bind(claim)
-            .execute(&mut *transaction)
-            .await?;
-            written.push(done.rows_affected() == 1);
-        }
+        let mut updated =
+            returned_keys(&run_by_rows(&mut transaction, sql, &shared, &rows).await?)?;
         transaction.commit().await?;
-        Ok(written)
+        Ok(writes.iter().map(|(key, _, _)| updated.remove(&owned_key(key))).collect())
     }
 
     /// Records a confirmed mint: the job gets its asset and is due for delivery at once, and
@@ -295,16 +298,37 @@ impl Store {
             Some(network) => hold_watermark(&mut transaction, network).await?,
             None => None,
         };
-        let mut settled = Vec::with_capacity(mints.len());
-        for mint in mints {
-            // Strictly before: an opt-in can share the asset's own block, after its creation.
-            let state = match ingested {
-                Some(ingested) if ingested < mint.round => JobState::AwaitingOptin,
-                _ => JobState::Minted,
-            };
-            let recorded = settle_one_mint(&mut transaction, mint, state, now).await?;
-            settled.push(recorded.then_some(state));
-        }
+        // Strictly before: an opt-in can share the asset's own block, after its creation.
+        let state_of = |mint: &MintSettlement| match ingested {
+            Some(ingested) if ingested < mint.round => JobState::AwaitingOptin,
+            _ => JobState::Minted,
+        };
+        let rows = mints
+            .iter()
+            .map(|mint| {
+                let mut row = key_values(&mint.key);
+                row.extend([
+                    Value::Text(mint.txid.to_string()),
+                    Value::Int(bigint("asset id", mint.asset.0)?),
+                    Value::Text(state_of(mint).as_str().to_owned()),
+                ]);
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let sql = "WITH m (tip_txid, kind, txid, asset_id, state) AS (VALUES {rows}) \
+                   UPDATE reward_jobs SET state = m.state, asset_id = m.asset_id, attempts = 0, \
+                   next_attempt_at = $1, updated_at = $1, last_error = NULL, error_class = NULL, \
+                   inflight_txn_base64 = NULL, inflight_txid = NULL, inflight_last_valid = NULL \
+                   FROM m WHERE reward_jobs.tip_txid = m.tip_txid AND reward_jobs.kind = m.kind \
+                   AND reward_jobs.inflight_txid = m.txid \
+                   RETURNING reward_jobs.tip_txid AS tip_txid, reward_jobs.kind AS kind";
+        let returned = run_by_rows(&mut transaction, sql, &[Value::Int(now.0)], &rows).await?;
+        let mut updated = returned_keys(&returned)?;
+        // A mint listed twice is recorded once, by its first listing.
+        let settled: Vec<Option<JobState>> = mints
+            .iter()
+            .map(|mint| updated.remove(&owned_key(&mint.key)).then(|| state_of(mint)))
+            .collect();
         let recorded = mints.iter().zip(&settled).filter(|(_, settled)| settled.is_some());
         let rewards: Vec<&MintSettlement> = recorded.map(|(mint, _)| mint).collect();
         insert_minted_rewards(&mut transaction, &rewards, now).await?;
@@ -331,12 +355,40 @@ impl Store {
         deliveries: &[Delivery],
         now: Timestamp,
     ) -> Result<Vec<bool>> {
+        let rows = deliveries
+            .iter()
+            .map(|delivery| {
+                let mut row = key_values(&delivery.key);
+                row.extend([
+                    Value::Text(delivery.txid.to_string()),
+                    Value::Int(bigint("round", delivery.round.0)?),
+                ]);
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let jobs = "WITH d (tip_txid, kind, txid, committed) AS (VALUES {rows}) \
+                    UPDATE reward_jobs SET state = 'done', attempts = 0, updated_at = $1, \
+                    last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
+                    inflight_txid = NULL, inflight_last_valid = NULL \
+                    FROM d WHERE reward_jobs.tip_txid = d.tip_txid AND reward_jobs.kind = d.kind \
+                    AND reward_jobs.inflight_txid = d.txid \
+                    RETURNING reward_jobs.tip_txid AS tip_txid, reward_jobs.kind AS kind";
+        let rewards = "WITH d (tip_txid, kind, txid, committed) AS (VALUES {rows}) \
+                       UPDATE nfts SET delivery = 'delivered', delivery_txid = d.txid, \
+                       delivered_round = d.committed \
+                       FROM d WHERE nfts.tip_txid = d.tip_txid AND nfts.kind = d.kind";
         let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
-        let mut settled = Vec::with_capacity(deliveries.len());
-        for delivery in deliveries {
-            settled.push(settle_one_delivery(&mut transaction, delivery, now).await?);
-        }
+        let returned = run_by_rows(&mut transaction, jobs, &[Value::Int(now.0)], &rows).await?;
+        let mut updated = returned_keys(&returned)?;
+        let settled: Vec<bool> =
+            deliveries.iter().map(|delivery| updated.remove(&owned_key(&delivery.key))).collect();
+        let delivered: Vec<Vec<Value>> = rows
+            .into_iter()
+            .zip(&settled)
+            .filter_map(|(row, settled)| settled.then_some(row))
+            .collect();
+        run_by_rows(&mut transaction, rewards, &[], &delivered).await?;
         transaction.commit().await?;
         Ok(settled)
     }
@@ -344,22 +396,17 @@ impl Store {
     /// Parks minted jobs until their fans opt in to their assets, in one transaction. Any stored
     /// transaction is one known never to be committed (a lost delivery), so it is dropped.
     pub async fn await_optin(&self, claim: &str, keys: &[JobKey], now: Timestamp) -> Result<()> {
+        let rows: Vec<Vec<Value>> = keys.iter().map(key_values).collect();
+        let sql = "WITH k (tip_txid, kind) AS (VALUES {rows}) \
+                   UPDATE reward_jobs SET state = 'awaiting_optin', attempts = 0, updated_at = $1, \
+                   last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
+                   inflight_txid = NULL, inflight_last_valid = NULL \
+                   FROM k WHERE reward_jobs.tip_txid = k.tip_txid AND reward_jobs.kind = k.kind \
+                   AND reward_jobs.claim_token = $2";
+        let shared = [Value::Int(now.0), Value::Text(claim.to_owned())];
         let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
-        for key in keys {
-            sqlx::query(
-                "UPDATE reward_jobs SET state = 'awaiting_optin', attempts = 0, updated_at = $1, \
-                 last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
-                 inflight_txid = NULL, inflight_last_valid = NULL \
-                 WHERE tip_txid = $2 AND kind = $3 AND claim_token = $4",
-            )
-            .bind(now.0)
-            .bind(&key.tip_txid)
-            .bind(key.kind.as_str())
-            .bind(claim)
-            .execute(&mut *transaction)
-            .await?;
-        }
+        run_by_rows(&mut transaction, sql, &shared, &rows).await?;
         transaction.commit().await?;
         Ok(())
     }
@@ -531,31 +578,6 @@ async fn hold_watermark(
     row.map(|row| unsigned(&row, "watermark_round").map(Round)).transpose()
 }
 
-/// Moves a minted job on; `false` when its in-flight transaction is not this mint's (settled
-/// before, or taken over).
-async fn settle_one_mint(
-    transaction: &mut Transaction<'static, Any>,
-    mint: &MintSettlement,
-    state: JobState,
-    now: Timestamp,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE reward_jobs SET state = $1, asset_id = $2, attempts = 0, \
-         next_attempt_at = $3, updated_at = $3, last_error = NULL, error_class = NULL, \
-         inflight_txn_base64 = NULL, inflight_txid = NULL, inflight_last_valid = NULL \
-         WHERE tip_txid = $4 AND kind = $5 AND inflight_txid = $6",
-    )
-    .bind(state.as_str())
-    .bind(bigint("asset id", mint.asset.0)?)
-    .bind(now.0)
-    .bind(&mint.key.tip_txid)
-    .bind(mint.key.kind.as_str())
-    .bind(mint.txid.to_string())
-    .execute(&mut **transaction)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// The rewards of newly settled mints, awaiting delivery, a few hundred rows per statement.
 async fn insert_minted_rewards(
     transaction: &mut Transaction<'static, Any>,
@@ -589,38 +611,19 @@ async fn insert_minted_rewards(
     Ok(())
 }
 
-async fn settle_one_delivery(
-    transaction: &mut Transaction<'static, Any>,
-    delivery: &Delivery,
-    now: Timestamp,
-) -> Result<bool> {
-    let key = &delivery.key;
-    let done = sqlx::query(
-        "UPDATE reward_jobs SET state = 'done', attempts = 0, updated_at = $1, \
-         last_error = NULL, error_class = NULL, inflight_txn_base64 = NULL, \
-         inflight_txid = NULL, inflight_last_valid = NULL \
-         WHERE tip_txid = $2 AND kind = $3 AND inflight_txid = $4",
-    )
-    .bind(now.0)
-    .bind(&key.tip_txid)
-    .bind(key.kind.as_str())
-    .bind(delivery.txid.to_string())
-    .execute(&mut **transaction)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Ok(false);
-    }
-    sqlx::query(
-        "UPDATE nfts SET delivery = 'delivered', delivery_txid = $1, delivered_round = $2 \
-         WHERE tip_txid = $3 AND kind = $4",
-    )
-    .bind(delivery.txid.to_string())
-    .bind(bigint("round", delivery.round.0)?)
-    .bind(&key.tip_txid)
-    .bind(key.kind.as_str())
-    .execute(&mut **transaction)
-    .await?;
-    Ok(true)
+/// A job's key as the first two values of a row: tip and kind.
+fn key_values(key: &JobKey) -> Vec<Value> {
+    vec![Value::Text(key.tip_txid.clone()), Value::Text(key.kind.as_str().to_owned())]
+}
+
+/// A job's key as [`returned_keys`] holds it.
+fn owned_key(key: &JobKey) -> (String, String) {
+    (key.tip_txid.clone(), key.kind.as_str().to_owned())
+}
+
+/// The job keys (tip and kind) of rows a statement returned.
+fn returned_keys(rows: &[AnyRow]) -> Result<HashSet<(String, String)>> {
+    rows.iter().map(|row| Ok((row.try_get("tip_txid")?, row.try_get("kind")?))).collect()
 }
 
 fn job_from_row(row: &AnyRow) -> Result<RewardJob> {

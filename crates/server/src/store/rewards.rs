@@ -16,7 +16,9 @@ use tipforge_algo::{Address, AssetId, MicroAlgos, Round};
 
 use super::editions::count_issued;
 use super::row::{address, bigint, optional_unsigned, parsed, unsigned};
-use super::sql::{Value, placeholders, rows_per_statement, select_by_keys, select_by_pairs};
+use super::sql::{
+    Value, placeholders, rows_per_statement, run_by_rows, select_by_keys, select_by_pairs,
+};
 use super::tips::{advance_watermark, insert_judged_tips};
 use super::{Result, Store, StoreError};
 use crate::domain::rules::{self, Counters, Evaluation, RewardTemplate, TipFacts};
@@ -445,26 +447,22 @@ async fn requeue_opted_in(
     let sql = "SELECT j.tip_txid, j.kind, j.asset_id, t.fan FROM reward_jobs j \
                JOIN tips t ON t.txid = j.tip_txid \
                WHERE j.state = 'awaiting_optin' AND j.asset_id IN ({keys})";
-    let mut requeued = 0;
+    let mut due = Vec::new();
     for row in select_by_keys(transaction, sql, &keys).await? {
         let (asset, fan) = (AssetId(unsigned(&row, "asset_id")?), address(&row, "fan")?);
         if !opt_ins.contains(&(asset, fan)) {
             continue;
         }
         let (txid, kind): (String, String) = (row.try_get("tip_txid")?, row.try_get("kind")?);
-        requeued += sqlx::query(
-            "UPDATE reward_jobs SET state = 'minted', next_attempt_at = $1, updated_at = $1 \
-             WHERE tip_txid = $2 AND kind = $3 AND state = 'awaiting_optin'",
-        )
-        .bind(now.0)
-        .bind(&txid)
-        .bind(&kind)
-        .execute(&mut **transaction)
-        .await?
-        .rows_affected();
         tracing::debug!(target: "rewards", %txid, %kind, %asset, %fan, "opt-in seen; delivery due");
+        due.push(vec![Value::Text(txid), Value::Text(kind)]);
     }
-    Ok(requeued)
+    let sql = "WITH k (tip_txid, kind) AS (VALUES {rows}) \
+               UPDATE reward_jobs SET state = 'minted', next_attempt_at = $1, updated_at = $1 \
+               FROM k WHERE reward_jobs.tip_txid = k.tip_txid AND reward_jobs.kind = k.kind \
+               AND reward_jobs.state = 'awaiting_optin' RETURNING reward_jobs.tip_txid AS tip_txid";
+    let requeued = run_by_rows(transaction, sql, &[Value::Int(now.0)], &due).await?;
+    Ok(requeued.len() as u64)
 }
 
 /// Unique golden NFTs follow their transfers, in chain order, from whoever the store says owns

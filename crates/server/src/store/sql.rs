@@ -1,7 +1,8 @@
 //! Building statements whose length depends on the data: multi-row VALUES lists and `IN`
 //! lists, split so that no statement binds more parameters than either database accepts.
 
-use sqlx::any::AnyRow;
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::query::Query;
 use sqlx::{Any, Transaction};
 
 use super::Result;
@@ -24,11 +25,30 @@ pub(super) enum Value {
     Int(i64),
 }
 
+/// Binds `values` in order.
+fn bind_values<'q>(
+    mut statement: Query<'q, Any, AnyArguments<'q>>,
+    values: impl Iterator<Item = &'q Value>,
+) -> Query<'q, Any, AnyArguments<'q>> {
+    for value in values {
+        statement = match value {
+            Value::Text(text) => statement.bind(text.as_str()),
+            Value::Int(int) => statement.bind(*int),
+        };
+    }
+    statement
+}
+
 /// `($1, $2, …), (…), …` for `rows` rows of `per_row` parameters each.
 pub(super) fn placeholders(rows: usize, per_row: usize) -> String {
+    placeholders_after(0, rows, per_row)
+}
+
+/// [`placeholders`] numbered from `$(skip + 1)`, after `skip` parameters bound before them.
+fn placeholders_after(skip: usize, rows: usize, per_row: usize) -> String {
     (0..rows)
         .map(|row| {
-            let first = row * per_row + 1;
+            let first = skip + row * per_row + 1;
             let params: Vec<String> = (first..first + per_row).map(|n| format!("${n}")).collect();
             format!("({})", params.join(", "))
         })
@@ -52,16 +72,35 @@ pub(super) async fn select_by_keys(
             _ => placeholders(chunk.len(), arity),
         };
         let sql = sql.replace("{keys}", &list);
-        let mut statement = sqlx::query(&sql);
-        for value in chunk.iter().flatten() {
-            statement = match value {
-                Value::Text(text) => statement.bind(text.clone()),
-                Value::Int(int) => statement.bind(*int),
-            };
-        }
+        let statement = bind_values(sqlx::query(&sql), chunk.iter().flatten());
         rows.extend(statement.fetch_all(&mut **transaction).await?);
     }
     Ok(rows)
+}
+
+/// Runs `sql` once per chunk of `rows` and returns every row the statements return. In `sql`,
+/// `{rows}` stands for the chunk's rows as a `VALUES` list; the `shared` values are bound
+/// first, as `$1, $2, …`, in every statement, and the rows' parameters follow them.
+///
+/// Meant for `WITH r (columns) AS (VALUES {rows}) UPDATE t SET … FROM r WHERE t.key = r.key …
+/// RETURNING t.key`: one statement then changes a few hundred rows, each found through the
+/// key's index, where a statement per row would cost a round trip to the database per row.
+pub(super) async fn run_by_rows(
+    transaction: &mut Transaction<'static, Any>,
+    sql: &str,
+    shared: &[Value],
+    rows: &[Vec<Value>],
+) -> Result<Vec<AnyRow>> {
+    let mut returned = Vec::new();
+    let arity = rows.first().map_or(1, Vec::len);
+    let per_statement =
+        (PARAMETERS_PER_STATEMENT.saturating_sub(shared.len()) / arity.max(1)).max(1);
+    for chunk in rows.chunks(per_statement) {
+        let sql = sql.replace("{rows}", &placeholders_after(shared.len(), chunk.len(), arity));
+        let statement = bind_values(sqlx::query(&sql), shared.iter().chain(chunk.iter().flatten()));
+        returned.extend(statement.fetch_all(&mut **transaction).await?);
+    }
+    Ok(returned)
 }
 
 /// Runs `sql` once per chunk of `pairs`, its `{firsts}` and `{seconds}` replaced by the
@@ -105,5 +144,6 @@ mod tests {
     fn placeholders_number_rows_in_order() {
         assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(placeholders(1, 1), "($1)");
+        assert_eq!(placeholders_after(2, 2, 1), "($3), ($4)");
     }
 }

@@ -3,12 +3,14 @@
 use std::sync::Arc;
 
 use sqlx::{AnyConnection, Connection};
-use tipforge_algo::{Address, AppId, MicroAlgos, Round};
+use tipforge_algo::{Address, AppId, AssetId, MicroAlgos, Round, TxId};
 use tipforge_server::domain::{
-    Challenge, Contract, Nonce, Role, RuleParameters, Supply, Template, TemplateId, TemplateKind,
-    Timestamp,
+    Challenge, Contract, Inflight, JobKey, JobState, Nonce, Role, RuleParameters, Supply, Template,
+    TemplateId, TemplateKind, Timestamp,
 };
-use tipforge_server::store::{Idempotency, IdempotencyKey, StoreError};
+use tipforge_server::store::{
+    Delivery, Idempotency, IdempotencyKey, MintSettlement, Store, StoreError,
+};
 
 use crate::helpers::{TestDb, TestWallet, registered_creator, tip};
 
@@ -26,6 +28,7 @@ on_both_databases!(
     a_template_with_rewards_cannot_be_deleted,
     an_idempotency_key_is_claimed_once_and_replays_its_response,
     concurrent_requests_with_one_idempotency_key_act_once,
+    a_batch_of_minter_writes_touches_only_the_jobs_it_still_holds,
 );
 
 const GENESIS: &str = "testnet-v1.0";
@@ -322,4 +325,133 @@ async fn concurrent_requests_with_one_idempotency_key_act_once(db: TestDb) {
     }
 
     assert_eq!(claimed, 1);
+}
+
+/// A stand-in for a signed transaction: distinct bytes and id per job and step.
+fn inflight(job: usize, step: u8) -> Inflight {
+    let mut id = [0; 32];
+    id[..8].copy_from_slice(&(job as u64).to_be_bytes());
+    id[31] = step;
+    Inflight {
+        signed: vec![step; 300 + job],
+        txid: TxId(id),
+        last_valid: Round(1_000 + job as u64),
+    }
+}
+
+fn mint(
+    store_key: &JobKey,
+    txid: TxId,
+    job: usize,
+    template: TemplateId,
+    creator: Address,
+    owner: Address,
+) -> MintSettlement {
+    MintSettlement {
+        key: store_key.clone(),
+        txid,
+        asset: AssetId(5_000 + job as u64),
+        round: Round(20),
+        template_id: template,
+        owner,
+        creator,
+        variant: tipforge_server::domain::Variant::Soulbound,
+    }
+}
+
+async fn state_of(store: &Store, key: &JobKey) -> JobState {
+    store.reward_job(key).await.unwrap().unwrap().state
+}
+
+/// The minter's write-ahead and settlements each cover a whole batch in a few statements; every
+/// job in it must still be checked on its own: one whose claim another worker took over, or
+/// whose in-flight transaction is not the one confirmed, is left as it was.
+async fn a_batch_of_minter_writes_touches_only_the_jobs_it_still_holds(db: TestDb) {
+    let store = db.open().await;
+    let creator = registered_creator(&store, 5).await;
+    let sticker = Template { supply: Supply::Unique, ..template(creator, "star") };
+    store.insert_template(&sticker).await.unwrap();
+    let fan = TestWallet::random().as_address();
+    // More jobs than one statement's worth of rows, so each step spans several statements.
+    let tips: Vec<_> = (0..100).map(|n| tip(1, n, 5, creator, fan)).collect();
+    store.ingest_tips(GENESIS, Round(1), &tips, Timestamp(0)).await.unwrap();
+    let claimed =
+        store.claim_reward_jobs("first", Timestamp(1), Timestamp(100), 100).await.unwrap();
+    assert_eq!(claimed.len(), 100);
+    let taken = store.claim_reward_jobs("second", Timestamp(150), Timestamp(300), 3).await.unwrap();
+    let taken: Vec<JobKey> = taken.into_iter().map(|claimed| claimed.job.key).collect();
+    let keys: Vec<JobKey> = claimed.into_iter().map(|claimed| claimed.job.key).collect();
+
+    let writes: Vec<_> = keys
+        .iter()
+        .enumerate()
+        .map(|(n, key)| (key.clone(), JobState::Minting, inflight(n, 1)))
+        .collect();
+    let written = store.record_inflight("first", &writes, Timestamp(160)).await.unwrap();
+
+    for (key, written) in keys.iter().zip(&written) {
+        assert_eq!(*written, !taken.contains(key), "{key:?}");
+    }
+    let held: Vec<usize> = (0..keys.len()).filter(|&n| written[n]).collect();
+    assert_eq!(held.len(), 97);
+    let job = store.reward_job(&keys[held[0]]).await.unwrap().unwrap();
+    assert_eq!((job.state, job.inflight), (JobState::Minting, Some(inflight(held[0], 1))));
+    for key in &taken {
+        let job = store.reward_job(key).await.unwrap().unwrap();
+        assert_eq!((job.state, job.inflight), (JobState::Queued, None));
+    }
+
+    // Every held mint confirmed, the first listed twice, and one under a transaction that is
+    // not the job's.
+    let mut mints: Vec<_> = held
+        .iter()
+        .map(|&n| mint(&keys[n], inflight(n, 1).txid, n, sticker.id, creator, fan))
+        .collect();
+    mints.push(mints[0].clone());
+    let stranger = held[1];
+    mints[1].txid = inflight(stranger, 9).txid;
+    let settled = store.settle_mints(&mints, None, Timestamp(170)).await.unwrap();
+
+    let recorded: Vec<bool> = settled.iter().map(Option::is_some).collect();
+    let mut expected = vec![true; held.len() + 1];
+    expected[1] = false;
+    expected[held.len()] = false;
+    assert_eq!(recorded, expected);
+    assert!(settled.iter().flatten().all(|state| *state == JobState::Minted));
+    assert_eq!(state_of(&store, &keys[stranger]).await, JobState::Minting);
+    let reward = store.minted_reward(&keys[held[0]]).await.unwrap().unwrap();
+    assert_eq!(reward.asset_id, AssetId(5_000 + held[0] as u64));
+    assert_eq!(
+        (reward.delivery.as_str(), reward.minted_round),
+        ("awaiting_optin", Some(Round(20)))
+    );
+    assert!(store.minted_reward(&keys[stranger]).await.unwrap().is_none());
+
+    // Deliveries of the minted jobs, one of them confirmed under another transaction.
+    let minted: Vec<usize> = held.iter().copied().filter(|&n| n != stranger).collect();
+    let writes: Vec<_> =
+        minted.iter().map(|&n| (keys[n].clone(), JobState::Delivering, inflight(n, 2))).collect();
+    let written = store.record_inflight("first", &writes, Timestamp(180)).await.unwrap();
+    assert!(written.iter().all(|written| *written));
+    let mut deliveries: Vec<_> = minted
+        .iter()
+        .map(|&n| Delivery { key: keys[n].clone(), txid: inflight(n, 2).txid, round: Round(21) })
+        .collect();
+    deliveries[0].txid = inflight(minted[0], 9).txid;
+    let delivered = store.settle_deliveries(&deliveries, Timestamp(190)).await.unwrap();
+
+    assert_eq!(delivered.iter().filter(|delivered| **delivered).count(), minted.len() - 1);
+    assert!(!delivered[0]);
+    assert_eq!(state_of(&store, &keys[minted[0]]).await, JobState::Delivering);
+    let undelivered = store.minted_reward(&keys[minted[0]]).await.unwrap().unwrap();
+    assert_eq!(
+        (undelivered.delivery.as_str(), undelivered.delivered_round),
+        ("awaiting_optin", None)
+    );
+    let last = minted[minted.len() - 1];
+    assert_eq!(state_of(&store, &keys[last]).await, JobState::Done);
+    let reward = store.minted_reward(&keys[last]).await.unwrap().unwrap();
+    let txid = inflight(last, 2).txid.to_string();
+    assert_eq!(reward.delivery, "delivered");
+    assert_eq!((reward.delivery_txid, reward.delivered_round), (Some(txid), Some(Round(21))));
 }
