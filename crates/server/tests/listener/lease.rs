@@ -176,9 +176,9 @@ async fn two_instances_on_one_database_store_each_tip_exactly_once() {
 async fn a_standby_takes_over_from_a_dead_holder_at_the_watermark() {
     let (net, db) = Net::start_on_postgres().await;
     let fan = net.devnet.accounts()[2].key.clone();
-    // Short, so the takeover comes soon, yet many poll intervals, so a busy machine does not
-    // make the live holder miss a renewal.
-    let ttl = Duration::from_secs(2);
+    // Short, so the takeover comes soon, yet many poll intervals, so that a machine busy with
+    // other tests does not make the live holder miss a renewal and lose the lease early.
+    let ttl = Duration::from_secs(5);
     let first = run(net.instance(&db, ttl).await);
     eventually("the first holds the lease", || async { first.metrics.snapshot().ingesting }).await;
     let second = run(net.instance(&db, ttl).await);
