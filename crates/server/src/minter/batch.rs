@@ -156,11 +156,7 @@ impl Batch {
             let Some(template) = self.jobs[members[0]].template.clone() else { continue };
             let Supply::Edition { size } = template.supply else { continue };
             match edition::ensure(&self.inner, &template, variant, size, current).await? {
-                Edition::Ready(asset) => {
-                    for index in members {
-                        self.adopt(index, asset).await?;
-                    }
-                }
+                Edition::Ready(asset) => self.adopt(&members, asset).await?,
                 Edition::Wait => {
                     let at = self.inner.clock.now().plus(self.inner.config.poll_interval);
                     for index in members {
@@ -179,20 +175,26 @@ impl Batch {
         Ok(())
     }
 
-    async fn adopt(&mut self, index: usize, asset: AssetId) -> Result<(), MinterError> {
-        let claimed = &self.jobs[index];
-        let Some(template_id) = claimed.job.template_id else { return Ok(()) };
-        let reward = EditionReward {
-            key: claimed.job.key.clone(),
-            asset,
-            template_id,
-            owner: claimed.fan,
-            creator: claimed.creator,
-            variant: claimed.job.variant,
-        };
+    async fn adopt(&mut self, members: &[usize], asset: AssetId) -> Result<(), MinterError> {
+        let rewards: Vec<EditionReward> = members
+            .iter()
+            .filter_map(|&index| {
+                let claimed = &self.jobs[index];
+                Some(EditionReward {
+                    key: claimed.job.key.clone(),
+                    asset,
+                    template_id: claimed.job.template_id?,
+                    owner: claimed.fan,
+                    creator: claimed.creator,
+                    variant: claimed.job.variant,
+                })
+            })
+            .collect();
         let now = self.inner.clock.now();
-        if self.inner.store.adopt_edition_asset(&self.claim, &reward, now).await? {
-            self.report.minted += 1;
+        let adopted = self.inner.store.adopt_edition_assets(&self.claim, &rewards, now).await?;
+        let count = adopted.into_iter().filter(|adopted| *adopted).count();
+        if count > 0 {
+            self.report.minted += count;
             self.inner.wake.notify_one();
         }
         Ok(())
@@ -577,6 +579,10 @@ impl Batch {
     ) -> Result<(), MinterError> {
         let now = self.inner.clock.now();
         let job = &self.jobs[index].job;
+        if let Some(asset) = job.asset_id {
+            // The fan may have closed the holding out: the retry asks the node again.
+            self.inner.holders.forget(&self.jobs[index].fan, asset);
+        }
         let decision = decide(job, class, now);
         self.inner.metrics.step_failed(job.asset_id.is_none(), job.attempts > 0);
         tracing::warn!(
@@ -614,8 +620,14 @@ async fn plan_job(inner: &Inner, claimed: &ClaimedJob, current: Round) -> Plan {
         }
     }
     let Some(asset) = claimed.job.asset_id else { return Plan::Mint };
+    if inner.holders.holds(&claimed.fan, asset) {
+        return Plan::Deliver;
+    }
     match inner.algod.account_asset(&claimed.fan, asset).await {
-        Ok(Some(_)) => Plan::Deliver,
+        Ok(Some(_)) => {
+            inner.holders.remember(&claimed.fan, asset);
+            Plan::Deliver
+        }
         Ok(None) => Plan::AwaitOptin,
         Err(err) => Plan::Fail { error: err.into(), keep_inflight: false },
     }

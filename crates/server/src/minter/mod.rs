@@ -10,6 +10,7 @@
 mod batch;
 mod blocks;
 mod edition;
+mod holders;
 mod lookup;
 mod memberships;
 mod metrics;
@@ -127,6 +128,7 @@ struct Inner {
     wake: Arc<Notify>,
     signing: Arc<Semaphore>,
     blocks: blocks::RecentBlocks,
+    holders: holders::KnownHolders,
     /// The genesis hash of the node's network, as the listener keys its progress.
     network: OnceCell<String>,
 }
@@ -174,6 +176,7 @@ impl Minter {
             wake,
             signing,
             blocks: blocks::RecentBlocks::default(),
+            holders: holders::KnownHolders::default(),
             network: OnceCell::new(),
         };
         Self { inner: Arc::new(inner) }

@@ -8,11 +8,12 @@ use base64::engine::general_purpose::STANDARD;
 use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, Round, TxId};
 
+use super::minting::{key_values, owned_key, returned_keys};
 use super::row::{bigint, optional_unsigned, parsed, unsigned};
-use super::sql::{Value, select_by_keys};
+use super::sql::{Value, run_by_rows, select_by_keys};
 use super::{Result, Store, StoreError};
 use crate::domain::{
-    EditionStock, Inflight, JobKey, Supply, Template, TemplateId, Timestamp, Variant,
+    Delivery, EditionStock, Inflight, JobKey, Supply, Template, TemplateId, Timestamp, Variant,
 };
 
 // Every job counts, dead ones too: an operator may still retry them, and each takes a unit.
@@ -181,48 +182,62 @@ impl Store {
         Ok(())
     }
 
-    /// Gives a claimed job of an edition its (already minted) asset: the job is due for
-    /// delivery at once and the reward appears in `nfts`.
-    pub async fn adopt_edition_asset(
+    /// Gives claimed jobs of editions their (already minted) assets, in one transaction: each
+    /// job is due for delivery at once and its reward appears in `nfts`. Says, job by job,
+    /// whether it was given its asset now; a job whose claim was taken over, or that has an
+    /// asset already, is left alone.
+    pub async fn adopt_edition_assets(
         &self,
         claim: &str,
-        reward: &EditionReward,
+        rewards: &[EditionReward],
         now: Timestamp,
-    ) -> Result<bool> {
+    ) -> Result<Vec<bool>> {
+        let rows = rewards
+            .iter()
+            .map(|reward| {
+                let mut row = key_values(&reward.key);
+                row.push(Value::Int(bigint("asset id", reward.asset.0)?));
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let jobs = "WITH a (tip_txid, kind, asset_id) AS (VALUES {rows}) \
+                    UPDATE reward_jobs SET state = 'minted', asset_id = a.asset_id, attempts = 0, \
+                    next_attempt_at = $1, updated_at = $1, last_error = NULL, error_class = NULL \
+                    FROM a WHERE reward_jobs.tip_txid = a.tip_txid AND reward_jobs.kind = a.kind \
+                    AND reward_jobs.claim_token = $2 AND reward_jobs.asset_id IS NULL \
+                    RETURNING reward_jobs.tip_txid AS tip_txid, reward_jobs.kind AS kind";
+        let shared = [Value::Int(now.0), Value::Text(claim.to_owned())];
         let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
-        let done = sqlx::query(
-            "UPDATE reward_jobs SET state = 'minted', asset_id = $1, attempts = 0, \
-             next_attempt_at = $2, updated_at = $2, last_error = NULL, error_class = NULL \
-             WHERE tip_txid = $3 AND kind = $4 AND claim_token = $5 AND asset_id IS NULL",
-        )
-        .bind(bigint("asset id", reward.asset.0)?)
-        .bind(now.0)
-        .bind(&reward.key.tip_txid)
-        .bind(reward.key.kind.as_str())
-        .bind(claim)
-        .execute(&mut *transaction)
-        .await?;
-        if done.rows_affected() == 0 {
-            return Ok(false);
-        }
-        sqlx::query(
-            "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
-             delivery, minted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, 'awaiting_optin', $8) \
-             ON CONFLICT (tip_txid, kind) DO NOTHING",
-        )
-        .bind(&reward.key.tip_txid)
-        .bind(reward.key.kind.as_str())
-        .bind(bigint("asset id", reward.asset.0)?)
-        .bind(reward.template_id.to_string())
-        .bind(reward.owner.to_string())
-        .bind(reward.creator.to_string())
-        .bind(reward.variant.as_str())
-        .bind(now.0)
-        .execute(&mut *transaction)
-        .await?;
+        let mut updated =
+            returned_keys(&run_by_rows(&mut transaction, jobs, &shared, &rows).await?)?;
+        // A reward listed twice is adopted once, by its first listing.
+        let adopted: Vec<bool> =
+            rewards.iter().map(|reward| updated.remove(&owned_key(&reward.key))).collect();
+        let rewards_rows = rewards
+            .iter()
+            .zip(&adopted)
+            .filter(|(_, adopted)| **adopted)
+            .map(|(reward, _)| {
+                let mut row = key_values(&reward.key);
+                row.extend([
+                    Value::Int(bigint("asset id", reward.asset.0)?),
+                    Value::Text(reward.template_id.to_string()),
+                    Value::Text(reward.owner.to_string()),
+                    Value::Text(reward.creator.to_string()),
+                    Value::Text(reward.variant.as_str().to_owned()),
+                    Value::Text(Delivery::AwaitingOptin.as_str().to_owned()),
+                    Value::Int(now.0),
+                ]);
+                Ok(row)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let nfts = "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, \
+                    variant, delivery, minted_at) VALUES {rows} \
+                    ON CONFLICT (tip_txid, kind) DO NOTHING";
+        run_by_rows(&mut transaction, nfts, &[], &rewards_rows).await?;
         transaction.commit().await?;
-        Ok(true)
+        Ok(adopted)
     }
 
     /// Hands a claimed job back, due at `at` (it waits on something another step provides).

@@ -612,17 +612,17 @@ async fn insert_minted_rewards(
 }
 
 /// A job's key as the first two values of a row: tip and kind.
-fn key_values(key: &JobKey) -> Vec<Value> {
+pub(super) fn key_values(key: &JobKey) -> Vec<Value> {
     vec![Value::Text(key.tip_txid.clone()), Value::Text(key.kind.as_str().to_owned())]
 }
 
 /// A job's key as [`returned_keys`] holds it.
-fn owned_key(key: &JobKey) -> (String, String) {
+pub(super) fn owned_key(key: &JobKey) -> (String, String) {
     (key.tip_txid.clone(), key.kind.as_str().to_owned())
 }
 
 /// The job keys (tip and kind) of rows a statement returned.
-fn returned_keys(rows: &[AnyRow]) -> Result<HashSet<(String, String)>> {
+pub(super) fn returned_keys(rows: &[AnyRow]) -> Result<HashSet<(String, String)>> {
     rows.iter().map(|row| Ok((row.try_get("tip_txid")?, row.try_get("kind")?))).collect()
 }
 

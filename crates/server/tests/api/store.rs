@@ -9,7 +9,7 @@ use tipforge_server::domain::{
     TemplateId, TemplateKind, Timestamp,
 };
 use tipforge_server::store::{
-    Delivery, Idempotency, IdempotencyKey, MintSettlement, Store, StoreError,
+    Delivery, EditionReward, Idempotency, IdempotencyKey, MintSettlement, Store, StoreError,
 };
 
 use crate::helpers::{TestDb, TestWallet, registered_creator, tip};
@@ -29,6 +29,7 @@ on_both_databases!(
     an_idempotency_key_is_claimed_once_and_replays_its_response,
     concurrent_requests_with_one_idempotency_key_act_once,
     a_batch_of_minter_writes_touches_only_the_jobs_it_still_holds,
+    a_batch_of_edition_rewards_adopts_only_the_jobs_it_still_holds,
 );
 
 const GENESIS: &str = "testnet-v1.0";
@@ -454,4 +455,55 @@ async fn a_batch_of_minter_writes_touches_only_the_jobs_it_still_holds(db: TestD
     let txid = inflight(last, 2).txid.to_string();
     assert_eq!(reward.delivery, "delivered");
     assert_eq!((reward.delivery_txid, reward.delivered_round), (Some(txid), Some(Round(21))));
+}
+
+async fn a_batch_of_edition_rewards_adopts_only_the_jobs_it_still_holds(db: TestDb) {
+    let store = db.open().await;
+    let creator = registered_creator(&store, 5).await;
+    let edition = Template { supply: Supply::Edition { size: 1_000 }, ..template(creator, "star") };
+    store.insert_template(&edition).await.unwrap();
+    let fan = TestWallet::random().as_address();
+    // More jobs than one statement's worth of rows.
+    let tips: Vec<_> = (0..100).map(|n| tip(1, n, 5, creator, fan)).collect();
+    store.ingest_tips(GENESIS, Round(1), &tips, Timestamp(0)).await.unwrap();
+    let claimed =
+        store.claim_reward_jobs("first", Timestamp(1), Timestamp(100), 100).await.unwrap();
+    let taken = store.claim_reward_jobs("second", Timestamp(150), Timestamp(300), 3).await.unwrap();
+    let taken: Vec<JobKey> = taken.into_iter().map(|claimed| claimed.job.key).collect();
+    let mut rewards: Vec<EditionReward> = claimed
+        .iter()
+        .map(|claimed| EditionReward {
+            key: claimed.job.key.clone(),
+            asset: AssetId(777),
+            template_id: edition.id,
+            owner: claimed.fan,
+            creator: claimed.creator,
+            variant: claimed.job.variant,
+        })
+        .collect();
+    rewards.push(rewards[0].clone());
+
+    let adopted = store.adopt_edition_assets("first", &rewards, Timestamp(160)).await.unwrap();
+
+    let listed = rewards.len() - 1;
+    for (reward, adopted) in rewards[..listed].iter().zip(&adopted) {
+        assert_eq!(*adopted, !taken.contains(&reward.key), "{:?}", reward.key);
+    }
+    assert!(!adopted[listed], "a reward listed twice is adopted once");
+    for reward in &rewards[..listed] {
+        let job = store.reward_job(&reward.key).await.unwrap().unwrap();
+        let nft = store.minted_reward(&reward.key).await.unwrap();
+        if taken.contains(&reward.key) {
+            assert_eq!((job.state, job.asset_id), (JobState::Queued, None));
+            assert!(nft.is_none());
+        } else {
+            assert_eq!((job.state, job.asset_id), (JobState::Minted, Some(AssetId(777))));
+            assert_eq!(job.next_attempt_at, Timestamp(160));
+            let nft = nft.unwrap();
+            assert_eq!((nft.asset_id, nft.delivery.as_str()), (AssetId(777), "awaiting_optin"));
+        }
+    }
+    // A job that has its asset is not given one again.
+    let again = store.adopt_edition_assets("first", &rewards, Timestamp(170)).await.unwrap();
+    assert!(again.iter().all(|adopted| !adopted));
 }

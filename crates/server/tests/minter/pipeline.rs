@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use tipforge_algo::transaction::Payment;
+use tipforge_algo::transaction::{AssetTransfer, Payment};
 use tipforge_algo::{MicroAlgos, Round, SecretKey, Transaction};
 use tipforge_devnet::MiningMode;
 use tipforge_server::domain::{AssetMove, ErrorClass, JobState, Supply, Variant};
@@ -319,4 +319,50 @@ async fn edition_rewards_share_one_asset_per_variant_and_one_opt_in_sqlite() {
 #[tokio::test]
 async fn edition_rewards_share_one_asset_per_variant_and_one_opt_in_postgres() {
     edition_rewards_share_one_asset_per_variant_and_one_opt_in(Db::Postgres).await;
+}
+
+/// A fan who received an edition unit and then closed the holding out is not taken to hold it
+/// still: the refused transfer is retried as a fresh question to the node, and the reward waits
+/// for a new opt-in.
+async fn a_fan_who_closed_out_an_edition_waits_for_a_new_opt_in(db: Db) {
+    let net = Net::start(db).await;
+    let template = sticker_template(net.creator, Supply::Edition { size: 10 });
+    net.store.insert_template(&template).await.unwrap();
+    let fan = net.funded(1_000_000).await;
+    let first = net.rewards_from(&template, fan.address(), Variant::Golden, 1).await;
+    let minter = net.minter();
+    until_all(&net, &minter, &first, JobState::AwaitingOptin).await;
+    let edition = net.asset_of(&first[0]).await;
+    opt_in_with_handed_out_transaction(&net, &fan, edition).await;
+    net.store.release_awaiting_optin(&fan.address(), edition, net.clock.now()).await.unwrap();
+    until_all(&net, &minter, &first, JobState::Done).await;
+
+    let platform = net.platform.address();
+    net.send(&fan, AssetTransfer::new(edition, platform, 1).close_to(platform)).await;
+    let second = net.rewards_from(&template, fan.address(), Variant::Golden, 1).await;
+    let mut state = net.state(&second[0]).await;
+    for _ in 0..10 {
+        if state == JobState::AwaitingOptin {
+            break;
+        }
+        minter.run_once().await.unwrap();
+        net.clock.advance(MAX_RETRY);
+        state = net.state(&second[0]).await;
+    }
+
+    assert_eq!(state, JobState::AwaitingOptin);
+    assert_eq!(net.asset_of(&second[0]).await, edition);
+    assert!(net.algod.account_asset(&fan.address(), edition).await.unwrap().is_none());
+    let job = net.store.reward_job(&second[0]).await.unwrap().unwrap();
+    assert!(job.inflight.is_none());
+}
+
+#[tokio::test]
+async fn a_fan_who_closed_out_an_edition_waits_for_a_new_opt_in_sqlite() {
+    a_fan_who_closed_out_an_edition_waits_for_a_new_opt_in(Db::Sqlite).await;
+}
+
+#[tokio::test]
+async fn a_fan_who_closed_out_an_edition_waits_for_a_new_opt_in_postgres() {
+    a_fan_who_closed_out_an_edition_waits_for_a_new_opt_in(Db::Postgres).await;
 }
