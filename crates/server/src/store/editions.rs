@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, Round, TxId};
 
-use super::minting::{key_values, owned_key, returned_keys};
+use super::minting::{changed_per_key, key_values};
 use super::row::{bigint, optional_unsigned, parsed, unsigned};
 use super::sql::{Value, run_by_rows, select_by_keys};
 use super::{Result, Store, StoreError};
@@ -209,11 +209,8 @@ impl Store {
         let shared = [Value::Int(now.0), Value::Text(claim.to_owned())];
         let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
-        let mut updated =
-            returned_keys(&run_by_rows(&mut transaction, jobs, &shared, &rows).await?)?;
-        // A reward listed twice is adopted once, by its first listing.
-        let adopted: Vec<bool> =
-            rewards.iter().map(|reward| updated.remove(&owned_key(&reward.key))).collect();
+        let returned = run_by_rows(&mut transaction, jobs, &shared, &rows).await?;
+        let adopted = changed_per_key(&returned, rewards.iter().map(|reward| &reward.key))?;
         let rewards_rows = rewards
             .iter()
             .zip(&adopted)

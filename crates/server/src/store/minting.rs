@@ -10,7 +10,7 @@ use sqlx::{Any, Row, Transaction};
 use tipforge_algo::{Address, AssetId, Round, TxId};
 
 use super::row::{address, bigint, optional_unsigned, parsed, timestamp, unsigned};
-use super::sql::{Value, placeholders, rows_per_statement, run_by_rows};
+use super::sql::{Value, run_by_rows};
 use super::{Backend, Result, Store, StoreError};
 use crate::domain::{
     ClaimedJob, ErrorClass, Inflight, JobCursor, JobKey, JobPage, JobState, RewardJob, TemplateId,
@@ -262,22 +262,16 @@ impl Store {
         let shared = [Value::Int(now.0), Value::Text(claim.to_owned())];
         let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
-        let mut updated =
-            returned_keys(&run_by_rows(&mut transaction, sql, &shared, &rows).await?)?;
+        let returned = run_by_rows(&mut transaction, sql, &shared, &rows).await?;
+        let written = changed_per_key(&returned, writes.iter().map(|(key, _, _)| key))?;
         transaction.commit().await?;
-        Ok(writes.iter().map(|(key, _, _)| updated.remove(&owned_key(key))).collect())
+        Ok(written)
     }
 
-    /// Records a confirmed mint: the job gets its asset and is due for delivery at once, and
-    /// the reward appears in `nfts` (awaiting delivery). Settling the same mint twice is
-    /// harmless; a job whose in-flight transaction is another is not touched.
-    pub async fn settle_mint(&self, mint: &MintSettlement, now: Timestamp) -> Result<bool> {
-        let settled = self.settle_mints(std::slice::from_ref(mint), None, now).await?;
-        Ok(settled.first().is_some_and(Option::is_some))
-    }
-
-    /// [`Store::settle_mint`] for many mints (those of one block) in one transaction; gives,
-    /// mint by mint, the state its job moved to, or `None` when it was not recorded now.
+    /// Records confirmed mints (those of one block) in one transaction: each job gets its asset
+    /// and the reward appears in `nfts` (awaiting delivery). Settling the same mint twice is
+    /// harmless; a job whose in-flight transaction is another is not touched. Gives, mint by
+    /// mint, the state its job moved to, or `None` when it was not recorded now.
     ///
     /// Given the genesis hash of the network the listener ingests, a mint committed in a round
     /// the listener has not ingested yet is parked awaiting its fan's opt-in straight away
@@ -323,11 +317,11 @@ impl Store {
                    AND reward_jobs.inflight_txid = m.txid \
                    RETURNING reward_jobs.tip_txid AS tip_txid, reward_jobs.kind AS kind";
         let returned = run_by_rows(&mut transaction, sql, &[Value::Int(now.0)], &rows).await?;
-        let mut updated = returned_keys(&returned)?;
-        // A mint listed twice is recorded once, by its first listing.
+        let changed = changed_per_key(&returned, mints.iter().map(|mint| &mint.key))?;
         let settled: Vec<Option<JobState>> = mints
             .iter()
-            .map(|mint| updated.remove(&owned_key(&mint.key)).then(|| state_of(mint)))
+            .zip(changed)
+            .map(|(mint, changed)| changed.then(|| state_of(mint)))
             .collect();
         let recorded = mints.iter().zip(&settled).filter(|(_, settled)| settled.is_some());
         let rewards: Vec<&MintSettlement> = recorded.map(|(mint, _)| mint).collect();
@@ -336,20 +330,9 @@ impl Store {
         Ok(settled)
     }
 
-    /// Records a confirmed delivery: the job is done and the reward delivered.
-    pub async fn settle_delivery(
-        &self,
-        key: &JobKey,
-        txid: TxId,
-        round: Round,
-        now: Timestamp,
-    ) -> Result<bool> {
-        let delivery = Delivery { key: key.clone(), txid, round };
-        let settled = self.settle_deliveries(std::slice::from_ref(&delivery), now).await?;
-        Ok(settled.first() == Some(&true))
-    }
-
-    /// [`Store::settle_delivery`] for many deliveries in one transaction.
+    /// Records confirmed deliveries in one transaction: each job is done and its reward
+    /// delivered. Says, delivery by delivery, whether it was recorded now; a job whose in-flight
+    /// transaction is another is not touched.
     pub async fn settle_deliveries(
         &self,
         deliveries: &[Delivery],
@@ -380,9 +363,7 @@ impl Store {
         let _turn = self.write_turn().await;
         let mut transaction = self.pool.begin().await?;
         let returned = run_by_rows(&mut transaction, jobs, &[Value::Int(now.0)], &rows).await?;
-        let mut updated = returned_keys(&returned)?;
-        let settled: Vec<bool> =
-            deliveries.iter().map(|delivery| updated.remove(&owned_key(&delivery.key))).collect();
+        let settled = changed_per_key(&returned, deliveries.iter().map(|delivery| &delivery.key))?;
         let delivered: Vec<Vec<Value>> = rows
             .into_iter()
             .zip(&settled)
@@ -584,30 +565,27 @@ async fn insert_minted_rewards(
     mints: &[&MintSettlement],
     now: Timestamp,
 ) -> Result<()> {
-    const COLUMNS: usize = 10;
-    for chunk in mints.chunks(rows_per_statement(COLUMNS)) {
-        let sql = format!(
-            "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
-             minted_at, minted_round, delivery) VALUES {} \
-             ON CONFLICT (tip_txid, kind) DO NOTHING",
-            placeholders(chunk.len(), COLUMNS)
-        );
-        let mut statement = sqlx::query(&sql);
-        for mint in chunk {
-            statement = statement
-                .bind(&mint.key.tip_txid)
-                .bind(mint.key.kind.as_str())
-                .bind(bigint("asset id", mint.asset.0)?)
-                .bind(mint.template_id.to_string())
-                .bind(mint.owner.to_string())
-                .bind(mint.creator.to_string())
-                .bind(mint.variant.as_str())
-                .bind(now.0)
-                .bind(bigint("round", mint.round.0)?)
-                .bind(crate::domain::Delivery::AwaitingOptin.as_str());
-        }
-        statement.execute(&mut **transaction).await?;
-    }
+    let rows = mints
+        .iter()
+        .map(|mint| {
+            let mut row = key_values(&mint.key);
+            row.extend([
+                Value::Int(bigint("asset id", mint.asset.0)?),
+                Value::Text(mint.template_id.to_string()),
+                Value::Text(mint.owner.to_string()),
+                Value::Text(mint.creator.to_string()),
+                Value::Text(mint.variant.as_str().to_owned()),
+                Value::Int(now.0),
+                Value::Int(bigint("round", mint.round.0)?),
+                Value::Text(crate::domain::Delivery::AwaitingOptin.as_str().to_owned()),
+            ]);
+            Ok(row)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let sql = "INSERT INTO nfts (tip_txid, kind, asset_id, template_id, owner, creator, variant, \
+               minted_at, minted_round, delivery) VALUES {rows} \
+               ON CONFLICT (tip_txid, kind) DO NOTHING";
+    run_by_rows(transaction, sql, &[], &rows).await?;
     Ok(())
 }
 
@@ -616,14 +594,19 @@ pub(super) fn key_values(key: &JobKey) -> Vec<Value> {
     vec![Value::Text(key.tip_txid.clone()), Value::Text(key.kind.as_str().to_owned())]
 }
 
-/// A job's key as [`returned_keys`] holds it.
-pub(super) fn owned_key(key: &JobKey) -> (String, String) {
-    (key.tip_txid.clone(), key.kind.as_str().to_owned())
-}
-
-/// The job keys (tip and kind) of rows a statement returned.
-pub(super) fn returned_keys(rows: &[AnyRow]) -> Result<HashSet<(String, String)>> {
-    rows.iter().map(|row| Ok((row.try_get("tip_txid")?, row.try_get("kind")?))).collect()
+/// Whether a statement changed each of `keys`, given the job keys (tip and kind) of the rows it
+/// returned. A key listed twice counts once, at its first listing.
+pub(super) fn changed_per_key<'k>(
+    returned: &[AnyRow],
+    keys: impl Iterator<Item = &'k JobKey>,
+) -> Result<Vec<bool>> {
+    let mut changed = returned
+        .iter()
+        .map(|row| Ok((row.try_get("tip_txid")?, row.try_get("kind")?)))
+        .collect::<Result<HashSet<(String, String)>>>()?;
+    Ok(keys
+        .map(|key| changed.remove(&(key.tip_txid.clone(), key.kind.as_str().to_owned())))
+        .collect())
 }
 
 fn job_from_row(row: &AnyRow) -> Result<RewardJob> {
